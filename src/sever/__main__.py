@@ -1,0 +1,3 @@
+from sever.cli import main
+
+main()
