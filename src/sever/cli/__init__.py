@@ -38,10 +38,10 @@ def _root(
 
 def _register() -> None:
     # Imported here so `sever --help` stays fast and each stage owns its command module.
-    from sever.cli import ingest_cmd, sample_cmd
+    from sever.cli import alert_cmd, eval_cmd, ingest_cmd, sample_cmd, scan_cmd
 
-    ingest_cmd.register(app)
-    sample_cmd.register(app)
+    for module in (ingest_cmd, scan_cmd, alert_cmd, eval_cmd, sample_cmd):
+        module.register(app)
 
 
 def main() -> None:

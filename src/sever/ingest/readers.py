@@ -1,0 +1,255 @@
+"""Find a delivery's files and stage each one into DuckDB as text.
+
+Reads CSV (header row, UTF-8), Parquet and, for signals, JSON Lines with
+DuckDB's own readers. Writes a temporary table `stg` with `__row` (CSV: the
+physical line, header = 1; JSON Lines: the line; Parquet: 1-based row), `__raw`
+(JSON Lines only) and every contract column present as VARCHAR, plus a table
+`stg_rejects` of lines the reader itself could not split or decode.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from sever.errors import UnusableFileError
+from sever.ingest.spec import TableSpec
+from sever.warehouse import Warehouse
+
+EXTENSIONS = {
+    ".csv": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    table: TableSpec
+    path: Path
+    fmt: str
+
+
+def discover(data_dir: Path, tables: tuple[TableSpec, ...]) -> list[SourceFile]:
+    """Files named `<table>.<ext>` or `<table>_<part>.<ext>` (one per day, say), in load order."""
+    found = []
+    entries = sorted(p for p in data_dir.iterdir() if p.is_file())
+    for spec in tables:
+        for path in entries:
+            fmt = EXTENSIONS.get(path.suffix.lower())
+            stem = path.stem
+            if fmt is None or fmt not in spec.formats:
+                continue
+            if stem == spec.name or stem.startswith((spec.name + "_", spec.name + "-")):
+                found.append(SourceFile(spec, path, fmt))
+    return found
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _csv_header(path: Path) -> list[str]:
+    with path.open("rb") as fh:
+        first = fh.readline()
+    text = first.decode("utf-8", errors="replace").lstrip("\ufeff")
+    row = next(csv.reader(io.StringIO(text)), [])
+    return [c.strip() for c in row]
+
+
+def stage(wh: Warehouse, src: SourceFile) -> list[str]:
+    """Stage `src` into `stg`/`stg_rejects`; return the contract columns present."""
+    path = src.path
+    if path.stat().st_size == 0:
+        raise UnusableFileError(path.name, "empty file (0 bytes, no header row)")
+    wanted = [c.name for c in src.table.columns]
+    wh.run("stage:drop", "DROP TABLE IF EXISTS stg; DROP TABLE IF EXISTS stg_rejects")
+    if src.fmt == "csv":
+        present = _stage_csv(wh, src, wanted)
+    elif src.fmt == "parquet":
+        present = _stage_parquet(wh, src, wanted)
+    else:
+        present = _stage_jsonl(wh, src, wanted)
+    missing = [c for c in src.table.required if c not in present]
+    if missing:
+        raise UnusableFileError(path.name, "missing required column(s): " + ", ".join(missing))
+    return present
+
+
+def _stage_csv(wh: Warehouse, src: SourceFile, wanted: list[str]) -> list[str]:
+    header = _csv_header(src.path)
+    present = [c for c in wanted if c in header]
+    if not set(src.table.required) <= set(header):
+        return present  # caller reports the missing columns before reading any row
+    columns = ", ".join(f"{_lit(c)}: 'VARCHAR'" for c in header)
+    opts = (
+        "header=true, all_varchar=true, auto_detect=false, delim=',', quote='\"', escape='\"',"
+        f" columns={{{columns}}},"
+        " store_rejects=true, rejects_table='rej_errors', rejects_scan='rej_scans'"
+    )
+    wh.run(
+        "stage:csv:clear_rejects", "DROP TABLE IF EXISTS rej_errors; DROP TABLE IF EXISTS rej_scans"
+    )
+    cols = ", ".join(f'"{c}"' for c in present)
+    wh.run(
+        "stage:csv:read",
+        f"CREATE TEMP TABLE stg_raw AS SELECT {cols} FROM read_csv({_lit(str(src.path))}, {opts})",
+    )
+    # The reader skips rejected lines; map each kept row back to its physical line.
+    wh.run(
+        "stage:csv:rejects",
+        "CREATE TEMP TABLE stg_rejects AS SELECT line AS __row, min(csv_line) AS __raw,"
+        " string_agg(DISTINCT CASE WHEN error_type = 'INVALID ENCODING'"
+        " THEN 'row: invalid UTF-8 bytes'"
+        f" ELSE 'row: expected {len(header)} fields (' || lower(error_type) || ')' END,"
+        " chr(31)) AS reasons"
+        " FROM rej_errors GROUP BY line",
+    )
+    records = wh.scalar(
+        "stage:csv:records",
+        "SELECT (SELECT count(*) FROM stg_raw) + (SELECT count(*) FROM stg_rejects)",
+    )
+    if records + 1 == _physical_lines(src.path):
+        _number_rows(wh, "stg_raw", first_line=2, cols=cols, target="stg")
+    else:  # a quoted field spans lines: number records by the line they start on
+        _number_multiline(wh, src.path, cols)
+    wh.run("stage:csv:drop_raw", "DROP TABLE stg_raw")
+    return present
+
+
+def _number_rows(wh: Warehouse, raw: str, *, first_line: int, cols: str, target: str) -> None:
+    """Give each kept row its physical line: the reader skipped the lines in `stg_rejects`."""
+    wh.run(
+        "stage:number",
+        f"CREATE TEMP TABLE {target} AS WITH r AS (SELECT __row - {first_line}"
+        "  - (row_number() OVER (ORDER BY __row) - 1) AS good_before FROM stg_rejects)"
+        f" SELECT s.rowid + {first_line} + (SELECT count(*) FROM r WHERE r.good_before <= s.rowid)"
+        f" AS __row, CAST(NULL AS VARCHAR) AS __raw, {cols} FROM {raw} s",
+    )
+
+
+def _physical_lines(path: Path) -> int:
+    count, last = 0, b"\n"
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 24):
+            count += chunk.count(b"\n")
+            last = chunk[-1:]
+    return count + (last != b"\n")
+
+
+def _number_multiline(wh: Warehouse, path: Path, cols: str) -> None:
+    """Slow path, only for files with multi-line records: find each record's first line."""
+    import polars as pl
+
+    rejected = {r for (r,) in wh.rows("stage:csv:reject_lines", "SELECT __row FROM stg_rejects")}
+    starts, line = [], 2
+    with path.open(encoding="utf-8", errors="replace", newline="") as fh:
+        reader = csv.reader(fh)
+        next(reader, None)
+        for _ in reader:
+            if line not in rejected:
+                starts.append(line)
+            line = reader.line_num + 1
+    lines = pl.DataFrame(
+        {"k": range(len(starts)), "line": starts}, schema={"k": pl.Int64, "line": pl.Int64}
+    )
+    wh.con.register("stg_line_map", lines)
+    wh.run(
+        "stage:csv:number_multiline",
+        f"CREATE TEMP TABLE stg AS SELECT m.line AS __row, CAST(NULL AS VARCHAR) AS __raw, {cols}"
+        " FROM stg_raw s JOIN stg_line_map m ON m.k = s.rowid",
+    )
+    wh.con.unregister("stg_line_map")
+
+
+def _stage_parquet(wh: Warehouse, src: SourceFile, wanted: list[str]) -> list[str]:
+    path = _lit(str(src.path))
+    try:
+        schema = wh.rows("stage:parquet:describe", f"DESCRIBE SELECT * FROM read_parquet({path})")
+    except Exception as exc:  # a truncated or corrupt file cannot even be described
+        raise UnusableFileError(src.path.name, f"cannot read Parquet: {_first_line(exc)}") from exc
+    types = {name: typ for name, typ, *_ in schema}
+    present = [c for c in wanted if c in types]
+    if not set(src.table.required) <= set(types):
+        return present
+
+    def as_text(c: str) -> str:
+        # Typed Parquet timestamps carry no offset text: they are UTC by the contract.
+        if types[c].startswith("TIMESTAMP"):
+            return f'strftime("{c}", \'%Y-%m-%dT%H:%M:%S.%fZ\') AS "{c}"'
+        return f'CAST("{c}" AS VARCHAR) AS "{c}"'
+
+    cols = ", ".join(as_text(c) for c in present)
+    try:
+        wh.run(
+            "stage:parquet:read",
+            f"CREATE TEMP TABLE stg AS SELECT file_row_number + 1 AS __row,"
+            f" CAST(NULL AS VARCHAR) AS __raw, {cols}"
+            f" FROM read_parquet({path}, file_row_number=true)",
+        )
+    except Exception as exc:
+        raise UnusableFileError(src.path.name, f"cannot read Parquet: {_first_line(exc)}") from exc
+    wh.run(
+        "stage:parquet:rejects",
+        "CREATE TEMP TABLE stg_rejects (__row BIGINT, __raw VARCHAR, reasons VARCHAR)",
+    )
+    return present
+
+
+def _stage_jsonl(wh: Warehouse, src: SourceFile, wanted: list[str]) -> list[str]:
+    wh.run(
+        "stage:jsonl:clear_rejects",
+        "DROP TABLE IF EXISTS rej_errors; DROP TABLE IF EXISTS rej_scans",
+    )
+    wh.run(
+        "stage:jsonl:read",
+        "CREATE TEMP TABLE stg_lines0 AS SELECT line FROM read_csv("
+        f"{_lit(str(src.path))}, columns={{'line': 'VARCHAR'}}, header=false, auto_detect=false,"
+        " delim=chr(30), quote='', escape='', store_rejects=true,"
+        " rejects_table='rej_errors', rejects_scan='rej_scans')",
+    )
+    wh.run(
+        "stage:jsonl:read_rejects",
+        "CREATE TEMP TABLE stg_rejects AS SELECT line AS __row, min(csv_line) AS __raw,"
+        " 'row: invalid UTF-8 bytes' AS reasons FROM rej_errors GROUP BY line",
+    )
+    _number_rows(wh, "stg_lines0", first_line=1, cols="line", target="stg_lines")
+    wh.run("stage:jsonl:rename", "DROP TABLE stg_lines0")
+    # Blank lines are skipped; undecodable and non-JSON lines are rejects.
+    wh.run(
+        "stage:jsonl:rejects",
+        "INSERT INTO stg_rejects SELECT __row, line, 'row: not valid JSON (one object per line"
+        " expected)' FROM stg_lines WHERE trim(line) <> '' AND"
+        f" NOT {_IS_OBJECT}",
+    )
+
+    def field(c: str) -> str:
+        if c == "tags":
+            return (
+                "CASE WHEN json_type(line, '$.tags') = 'ARRAY' THEN array_to_string("
+                "CAST(json_extract(line, '$.tags') AS VARCHAR[]), '|')"
+                " ELSE json_extract_string(line, '$.tags') END"
+            )
+        return f"json_extract_string(line, {_lit('$.' + c)})"
+
+    # JSON objects have no header: every contract field is present, NULL where absent.
+    fields = ", ".join(f'{field(c)} AS "{c}"' for c in wanted)
+    wh.run(
+        "stage:jsonl:parse",
+        f"CREATE TEMP TABLE stg AS SELECT __row, line AS __raw, {fields} FROM stg_lines"
+        f" WHERE {_IS_OBJECT}",
+    )
+    wh.run("stage:jsonl:drop_lines", "DROP TABLE stg_lines")
+    return wanted
+
+
+# CASE, not AND: DuckDB evaluates both sides and json_type raises on malformed text.
+_IS_OBJECT = "CASE WHEN json_valid(line) THEN json_type(line) = 'OBJECT' ELSE false END"
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0][:300]
