@@ -11,46 +11,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from measure import run_measured
-
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-
-
-def dataset(accounts: int, days: int, seed: int) -> Path:
-    out = ROOT / "bench" / "_data" / f"a{accounts}_d{days}_s{seed}"
-    if not (out / "transactions.csv").exists():
-        shutil.rmtree(out, ignore_errors=True)
-        cmd = [
-            str(BIN / "sever"),
-            "sample",
-            "generate",
-            "--accounts",
-            str(accounts),
-            "--days",
-            str(days),
-            "--seed",
-            str(seed),
-            "--out",
-            str(out),
-        ]
-        gen = run_measured(cmd)
-        print(f"generated {out} in {gen.seconds:.1f}s (peak {gen.peak_mb:.0f} MB)")
-    return out
-
-
-FLOOR = """
-import duckdb, sys
-con = duckdb.connect(sys.argv[1], config={"memory_limit": "4GB"})
-con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?)", [sys.argv[2]])
-"""
+from measure import BIN, ROOT, dataset, floor, run_measured
 
 
 def main() -> None:
@@ -62,9 +29,7 @@ def main() -> None:
     data = dataset(args.accounts, args.days, args.seed)
     rows = sum(1 for _ in (data / "transactions.csv").open("rb")) - 1
     with tempfile.TemporaryDirectory() as tmp:
-        floor = run_measured(
-            [sys.executable, "-c", FLOOR, f"{tmp}/floor.duckdb", str(data / "transactions.csv")]
-        )
+        base = floor(tmp, data)
         ingest = run_measured(
             [
                 str(BIN / "sever"),
@@ -76,12 +41,12 @@ def main() -> None:
                 f"{tmp}/reports",
             ]
         )
-    ratio = ingest.seconds / floor.seconds
+    ratio = ingest.seconds / base.seconds
     result = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "dataset": {"accounts": args.accounts, "days": args.days, "transactions": rows},
-        "floor_duckdb_load_s": round(floor.seconds, 2),
-        "floor_peak_mb": round(floor.peak_mb),
+        "floor_duckdb_load_s": round(base.seconds, 2),
+        "floor_peak_mb": round(base.peak_mb),
         "ingest_s": round(ingest.seconds, 2),
         "ingest_peak_mb": round(ingest.peak_mb),
         "ratio_to_floor": round(ratio, 2),
@@ -98,8 +63,8 @@ def main() -> None:
         f"Dataset: {args.accounts:,} accounts, {rows:,} transactions (CSV), plus identifiers"
         " and signals.\n\n"
         "| step | wall s | peak MB |\n|---|---:|---:|\n"
-        f"| floor: DuckDB `CREATE TABLE AS read_csv` of transactions.csv | {floor.seconds:.2f} |"
-        f" {floor.peak_mb:.0f} |\n"
+        f"| floor: DuckDB `CREATE TABLE AS read_csv` of transactions.csv | {base.seconds:.2f} |"
+        f" {base.peak_mb:.0f} |\n"
         "| `sever ingest` (all files: validate, quarantine, normalise, load) |"
         f" {ingest.seconds:.2f} | {ingest.peak_mb:.0f} |\n\n"
         f"Ratio to floor: **{ratio:.2f}×** (target ≤ 3×); peak memory target ≤ 4096 MB."

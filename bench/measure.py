@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+# DuckDB alone loading the transactions file: the floor every benchmark compares with.
+FLOOR = """
+import duckdb, sys
+con = duckdb.connect(sys.argv[1], config={"memory_limit": "4GB"})
+con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?)", [sys.argv[2]])
+"""
 
 
 @dataclass(frozen=True)
@@ -24,3 +36,32 @@ def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> Measured:
     if proc.returncode not in (0, 1):
         raise SystemExit(f"{cmd[:3]} failed with exit code {proc.returncode}")
     return Measured(elapsed, usage.ru_maxrss / 1024, proc.returncode)
+
+
+def dataset(accounts: int, days: int, seed: int) -> Path:
+    """Generate (once, cached under bench/_data) a sample dataset of that size."""
+    out = ROOT / "bench" / "_data" / f"a{accounts}_d{days}_s{seed}"
+    if not (out / "transactions.csv").exists():
+        shutil.rmtree(out, ignore_errors=True)
+        cmd = [
+            str(BIN / "sever"),
+            "sample",
+            "generate",
+            "--accounts",
+            str(accounts),
+            "--days",
+            str(days),
+            "--seed",
+            str(seed),
+            "--out",
+            str(out),
+        ]
+        gen = run_measured(cmd)
+        print(f"generated {out} in {gen.seconds:.1f}s (peak {gen.peak_mb:.0f} MB)")
+    return out
+
+
+def floor(tmp: str, data: Path) -> Measured:
+    return run_measured(
+        [sys.executable, "-c", FLOOR, f"{tmp}/floor.duckdb", str(data / "transactions.csv")]
+    )

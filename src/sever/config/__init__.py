@@ -50,7 +50,6 @@ class DetectionConfig(BaseModel):
     shared_identifier_types: list[str]
     shared_identifier_max_accounts: int
     signals: SignalWeights
-    prefilter: dict[str, dict[str, float]]
     candidates: Candidates
     detectors: dict[str, dict[str, Any]]
     combiner: dict[str, Any]

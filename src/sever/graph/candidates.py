@@ -1,0 +1,154 @@
+"""Extract candidate subgraphs in SQL: seeds, their neighbourhood, and the edges among them.
+
+Reads f_in, f_out, f_dwell, f_edge, f_shared, f_party, f_ledger, signal_hits;
+writes g_seed, g_node, g_edge and returns them as Python structures (thousands of
+rows, never the ledger).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sever.config import DetectionConfig
+from sever.match import ACCOUNT_SIGNAL_SQL
+from sever.sqlutil import lit
+from sever.warehouse import Warehouse
+
+
+@dataclass
+class Candidates:
+    nodes: dict[str, dict[str, Any]]
+    edges: list[dict[str, Any]]
+    shared: list[tuple[str, str, list[str]]]
+    seeds: dict[str, list[str]] = field(default_factory=dict)
+
+
+def extract(wh: Warehouse, cfg: DetectionConfig) -> Candidates:
+    # Seeds pass a detector's own gate, so seeding never hides a finding and never adds noise.
+    col = cfg.detectors["sextortion_collector"]
+    mu, cc = cfg.detectors["mule"], cfg.detectors["csam_consumer"]
+    ir = cfg.detectors["identity_ring"]
+    co = {k: float(v) for k, v in col["coercion"].items()}
+    wh.run(
+        "graph:seeds",
+        f"""
+        CREATE OR REPLACE TABLE g_seed AS
+        SELECT account_id, list(DISTINCT why ORDER BY why) AS why FROM (
+            SELECT account_id, 'signal' AS why FROM signal_hits
+            UNION ALL
+            -- The collector detector's own gate: fan-in and enough signs of coercion.
+            SELECT i.account_id, 'collector' FROM f_in i LEFT JOIN f_dwell d USING (account_id)
+            WHERE i.payers >= {lit(int(col["min_payers"]))}
+              AND (CAST(i.escalating_payers >= {lit(co["escalation"])} * i.payers AS INT)
+                   + CAST(i.plea_payers >= {lit(co["plea"])} * i.payers AS INT)
+                   + CAST(i.night_n >= {lit(co["night"])} * i.in_n AS INT)
+                   + CAST(coalesce(d.out_fwd_24h, 0) >= {lit(co["pass_through"])} * i.in_usd AS INT)
+                  ) >= {lit(int(col["min_coercion_indicators"]))}
+            UNION ALL
+            -- The mule detector's gate for pass-through with no collector upstream (mules
+            -- paid by collectors are their neighbours and join the graph through them).
+            SELECT i.account_id, 'mule' FROM f_in i
+            JOIN f_out o USING (account_id) JOIN f_dwell d USING (account_id)
+            WHERE i.payers >= {lit(int(mu["unlinked_min_payers"]))}
+              AND least(i.in_usd, o.out_usd)
+                  >= {lit(float(mu["min_pass_through"]))} * greatest(i.in_usd, o.out_usd)
+              AND d.median_dwell_h <= {lit(float(mu["unlinked_max_median_dwell_h"]))}
+              AND greatest(coalesce(o.out_abroad_usd, 0), coalesce(o.out_concern_usd, 0),
+                           coalesce(o.out_cashout_usd, 0))
+                  >= {lit(float(mu["min_abroad_share"]))} * o.out_usd
+            UNION ALL
+            -- The identity-ring detector's gate: new accounts sharing identifiers.
+            SELECT s.a, 'identity_ring' FROM f_shared s
+            JOIN f_party p ON p.account_id = s.a JOIN f_out o ON o.account_id = s.a
+            WHERE p.opened_at >= o.first_out_ts - INTERVAL {int(ir["max_account_age_days"])} DAY
+            UNION ALL
+            SELECT s.b, 'identity_ring' FROM f_shared s
+            JOIN f_party p ON p.account_id = s.b JOIN f_out o ON o.account_id = s.b
+            WHERE p.opened_at >= o.first_out_ts - INTERVAL {int(ir["max_account_age_days"])} DAY
+            UNION ALL
+            -- The consumer detector's gate.
+            SELECT account_id, 'consumer' FROM f_out
+            WHERE small_concern_n >= {lit(int(cc["min_small_remittances"]))}
+              AND small_concern_receivers >= {lit(int(cc["min_receivers"]))}
+              AND small_concern_days >= {lit(int(cc["min_days"]))}
+        ) s
+        WHERE account_id NOT IN (SELECT account_id FROM f_party WHERE kind = 'external')
+        GROUP BY account_id
+        """,
+    )
+    wh.run(
+        "graph:degree",
+        "CREATE OR REPLACE TEMP TABLE g_degree AS SELECT account_id, sum(n) AS degree FROM ("
+        " SELECT sender_id AS account_id, count(*) AS n FROM f_edge GROUP BY 1 UNION ALL"
+        " SELECT receiver_id, count(*) FROM f_edge GROUP BY 1) GROUP BY account_id",
+    )
+    hop = """
+        SELECT e.receiver_id AS account_id FROM f_edge e JOIN {src} s ON s.account_id = e.sender_id
+        UNION SELECT e.sender_id FROM f_edge e JOIN {src} s ON s.account_id = e.receiver_id
+        UNION SELECT sh.b FROM f_shared sh JOIN {src} s ON s.account_id = sh.a
+        UNION SELECT sh.a FROM f_shared sh JOIN {src} s ON s.account_id = sh.b
+    """
+    wh.run(
+        "graph:nodes0", "CREATE OR REPLACE TEMP TABLE g_frontier AS SELECT account_id FROM g_seed"
+    )
+    wh.run("graph:nodes", "CREATE OR REPLACE TABLE g_node AS SELECT account_id FROM g_seed")
+    for i in range(cfg.candidates.hops):
+        # Hubs (merchants, payroll, sinks) are kept as leaves but never expanded through.
+        wh.run(
+            f"graph:hop{i + 1}",
+            f"""
+            CREATE OR REPLACE TEMP TABLE g_next AS
+            SELECT DISTINCT n.account_id FROM ({hop.format(src="g_frontier")}) n
+            WHERE n.account_id NOT IN (SELECT account_id FROM g_node)
+            """,
+        )
+        wh.run("graph:add", "INSERT INTO g_node SELECT account_id FROM g_next")
+        wh.run(
+            "graph:frontier",
+            "CREATE OR REPLACE TEMP TABLE g_frontier AS SELECT n.account_id FROM g_next n"
+            " LEFT JOIN g_degree d USING (account_id)"
+            f" WHERE coalesce(d.degree, 0) <= {lit(cfg.candidates.max_degree)}",
+        )
+    wh.run(
+        "graph:edges",
+        """
+        CREATE OR REPLACE TABLE g_edge AS
+        SELECT e.*, (SELECT list(txn_id ORDER BY ts) FROM f_ledger l
+                     WHERE l.sender_id = e.sender_id AND l.receiver_id = e.receiver_id) AS txn_ids
+        FROM f_edge e
+        WHERE e.sender_id IN (SELECT account_id FROM g_node)
+          AND e.receiver_id IN (SELECT account_id FROM g_node)
+        """,
+    )
+    nodes = {
+        r["account_id"]: r
+        for r in wh.records(
+            "graph:node_features",
+            f"""
+            WITH sig AS ({ACCOUNT_SIGNAL_SQL})
+            SELECT n.account_id, p.kind, p.country, p.age, p.kyc_level, p.opened_at, p.closed_at,
+                   i.* EXCLUDE (account_id), o.* EXCLUDE (account_id),
+                   d.median_dwell_h, d.out_fwd_24h, coalesce(dg.degree, 0) AS degree,
+                   coalesce(sig.signal_score, 0) AS signal_score, sig.signal_ids, sig.n_owners,
+                   coalesce(sig.restricted, false) AS restricted, sig.harm AS signal_harm,
+                   s.why AS seed_reasons
+            FROM g_node n
+            LEFT JOIN f_party p USING (account_id) LEFT JOIN f_in i USING (account_id)
+            LEFT JOIN f_out o USING (account_id) LEFT JOIN f_dwell d USING (account_id)
+            LEFT JOIN g_degree dg USING (account_id) LEFT JOIN sig USING (account_id)
+            LEFT JOIN g_seed s USING (account_id)
+            """,
+        )
+    }
+    edges = wh.records("graph:edge_rows", "SELECT * FROM g_edge")
+    shared = [
+        (a, b, s)
+        for a, b, s in wh.rows(
+            "graph:shared",
+            "SELECT a, b, shared FROM f_shared WHERE a IN (SELECT account_id FROM g_node)"
+            " AND b IN (SELECT account_id FROM g_node)",
+        )
+    ]
+    seeds = {r[0]: r[1] for r in wh.rows("graph:seed_rows", "SELECT account_id, why FROM g_seed")}
+    return Candidates(nodes, edges, shared, seeds)
