@@ -26,8 +26,9 @@ class Finding:
 class Component:
     """A weakly connected candidate subgraph.
 
-    `pay` is a DiGraph of payments (edge attributes are the f_edge columns); `ties` an undirected Graph of shared identifiers (`shared` lists
-    the identifier types); node attributes are the account's features.
+    `pay` is a DiGraph of payments (edge attributes are the f_edge columns);
+    `ties` an undirected Graph of shared identifiers (`shared` lists the
+    identifier types); node attributes are the account's features.
     """
 
     pay: nx.DiGraph

@@ -31,10 +31,13 @@ def detect(comp: Component) -> list[Finding]:
         if len(members) < cfg["min_members"]:
             continue
         young = {
-            m for m in members
-            if m in comp.pay and (a := comp.node(m)).get("opened_at") and a.get("first_out_ts")
+            m
+            for m in members
+            if m in comp.pay
+            and (a := comp.node(m)).get("opened_at")
+            and a.get("first_out_ts")
             and a["first_out_ts"] - a["opened_at"] <= max_age
-        }  # fmt: skip
+        }
         if len(young) < cfg["min_members"]:
             continue
         # Common payees: paid by at least two young members.
@@ -42,13 +45,19 @@ def detect(comp: Component) -> list[Finding]:
         common = {v for v, n in payees.items() if n >= 2 and not comp.is_external(v)}
         if not common:
             continue
-        shared = sorted({t for a, b in comp.ties.subgraph(members).edges for t in
-                         comp.ties.edges[a, b]["shared"]})  # fmt: skip
+        shared = sorted(
+            {
+                t
+                for a, b in comp.ties.subgraph(members).edges
+                for t in comp.ties.edges[a, b]["shared"]
+            }
+        )
         drained = {}
         for m in young:
             out_usd = val(comp.node(m), "out_usd")
-            to_common = sum(comp.pay.edges[m, v]["usd"] or 0 for v in comp.pay.successors(m)
-                            if v in common)  # fmt: skip
+            to_common = sum(
+                comp.pay.edges[m, v]["usd"] or 0 for v in comp.pay.successors(m) if v in common
+            )
             if out_usd and to_common / out_usd >= cfg["min_drain_share"]:
                 drained[m] = to_common / out_usd
         if len(drained) < 2:
@@ -64,15 +73,37 @@ def detect(comp: Component) -> list[Finding]:
                 f"ring's common payees ({', '.join(sorted(common)[:3])})",
             ]
             edges = [(m, v) for v in comp.pay.successors(m) if v in common]
-            out.append(Finding(m, ID, "mule", "mule_network", min(1.0, score), reasons,
-                               (set(members) | common) - {m}, edges))  # fmt: skip
+            out.append(
+                Finding(
+                    m,
+                    ID,
+                    "mule",
+                    "mule_network",
+                    min(1.0, score),
+                    reasons,
+                    (set(members) | common) - {m},
+                    edges,
+                )
+            )
         for v in common:
             senders = [m for m in drained if comp.pay.has_edge(m, v)]
             if len(senders) < 2:
                 continue
             score = min(1.0, 0.4 + 0.15 * len(senders))
-            reasons = [f"collects from {len(senders)} new accounts of one identity ring "
-                       f"(sharing {', '.join(shared)}): {', '.join(sorted(senders)[:5])}"]  # fmt: skip
-            out.append(Finding(v, ID, "collector", "mule_network", score, reasons,
-                               set(senders), [(m, v) for m in senders]))  # fmt: skip
+            reasons = [
+                f"collects from {len(senders)} new accounts of one identity ring "
+                f"(sharing {', '.join(shared)}): {', '.join(sorted(senders)[:5])}"
+            ]
+            out.append(
+                Finding(
+                    v,
+                    ID,
+                    "collector",
+                    "mule_network",
+                    score,
+                    reasons,
+                    set(senders),
+                    [(m, v) for m in senders],
+                )
+            )
     return out
