@@ -14,7 +14,9 @@ def register(app: typer.Typer) -> None:
     @sample.command("generate")
     def generate(
         out: Path = typer.Option(..., "--out", help="Directory to write the dataset into."),
-        accounts: int = typer.Option(2000, "--accounts", min=50),
+        accounts: int = typer.Option(
+            2000, "--accounts", min=300, help="At least 300: every scheme is planted."
+        ),
         days: int = typer.Option(30, "--days", min=1),
         seed: int = typer.Option(7, "--seed"),
         fmt: str = typer.Option("csv", "--format", help="csv or parquet"),
