@@ -30,7 +30,8 @@ def derived_tables(wh: Warehouse) -> list[str]:
         "signals:derived_tables",
         "SELECT DISTINCT table_name FROM information_schema.columns"
         " WHERE column_name = 'signal_id' AND table_name <> 'signal_tombstones'"
-        " AND table_schema = 'main' ORDER BY table_name",
+        # Only the warehouse's own tables: temporary staging tables hold the ids being purged.
+        " AND table_catalog = current_database() AND table_schema = 'main' ORDER BY table_name",
     )
     return [r[0] for r in rows]
 

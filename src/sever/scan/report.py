@@ -43,7 +43,16 @@ def draw_network(wh: Warehouse, run_id: str, path: Path, max_nodes: int = 40) ->
     )
     if not top:
         return False
-    members = [top[0]["account_id"], *top[0]["related_account_ids"]][:max_nodes]
+    # The subject, its related accounts, and theirs when they are suspects too (the ring).
+    members = [top[0]["account_id"], *top[0]["related_account_ids"]]
+    marks = ", ".join("?" for _ in members)
+    more = wh.rows(
+        "report:ring",
+        f"SELECT DISTINCT unnest(related_account_ids) FROM account_scores WHERE run_id = ?"
+        f" AND account_id IN ({marks}) AND role IN ('collector', 'mule') AND score >= 0.5",
+        [run_id, *members],
+    )
+    members = list(dict.fromkeys([*members, *(m for (m,) in more)]))[:max_nodes]
     marks = ", ".join("?" for _ in members)
     roles = dict(
         wh.rows(
@@ -59,11 +68,18 @@ def draw_network(wh: Warehouse, run_id: str, path: Path, max_nodes: int = 40) ->
         f" AND receiver_id IN ({marks})",
         [*members, *members],
     )
+    ties = wh.rows(
+        "report:ties",
+        f"SELECT a, b FROM f_shared WHERE a IN ({marks}) AND b IN ({marks})",
+        [*members, *members],
+    )
     g = nx.DiGraph()
     g.add_nodes_from(members)
-    g.add_weighted_edges_from((s, r, u or 0) for s, r, u in edges)
+    g.add_weighted_edges_from((a, b, u or 0) for a, b, u in edges)
+    layout = nx.Graph(g.to_undirected(as_view=True))
+    layout.add_edges_from(ties)
+    pos = nx.spring_layout(layout, seed=7, k=1.5 / max(len(layout), 1) ** 0.5, iterations=200)
     fig, ax = plt.subplots(figsize=(10, 7))
-    pos = nx.spring_layout(g, seed=7)
     colours = [ROLE_COLOURS.get(roles.get(n)) for n in g.nodes]
     nx.draw_networkx(
         g,
@@ -75,6 +91,8 @@ def draw_network(wh: Warehouse, run_id: str, path: Path, max_nodes: int = 40) ->
         arrowsize=10,
         edge_color="#999999",
     )
+    # Shared devices, IPs, phones or emails: dashed and undirected.
+    nx.draw_networkx_edges(nx.Graph(ties), pos, ax=ax, style="dashed", edge_color="#d62728")
     for role, colour in ROLE_COLOURS.items():
         ax.scatter([], [], c=colour, label=role or "unscored")
     ax.legend(loc="lower left", fontsize=8)
@@ -114,7 +132,13 @@ def write_report(wh: Warehouse, run_id: str, record: dict[str, Any], out_dir: Pa
         f"# Scan {run_id}\n",
         f"As of {record['as_of']} (window from {record['window_from']}).\n",
         "## Counts per stage\n",
-        "```\n" + "\n".join(f"{k}: {v}" for k, v in record["counts"].items()) + "\n```\n",
+        _table(
+            [{"table": t, **c} for t, c in record["counts"].get("ingest", {}).items()],
+            ["table", "read", "loaded", "quarantined", "duplicates"],
+        ),
+        "\n```\n"
+        + "\n".join(f"{k}: {v}" for k, v in record["counts"].items() if k != "ingest")
+        + "\n```\n",
         "## Timings (seconds)\n",
         _table([{"stage": k, "seconds": v} for k, v in timings.items()], ["stage", "seconds"]),
         "\n## Data quality\n",
@@ -152,7 +176,8 @@ def write_report(wh: Warehouse, run_id: str, record: dict[str, Any], out_dir: Pa
     if drew:
         lines.append(
             "\n## Top network\n\nRed collector, orange mule, blue victim, purple "
-            "consumer, grey other.\n\n![top network](top_network.png)\n"
+            "consumer, grey other; arrows are payments, dashed red lines shared identifiers."
+            "\n\n![top network](top_network.png)\n"
         )
     path = out_dir / "report.md"
     path.write_text("\n".join(lines))

@@ -66,13 +66,15 @@ def scan(
     counts: dict[str, Any] = {}
     config = cfg.model_dump()
 
+    starts: dict[str, float] = {}
+
     def stage(name: str):
         if stage_hook:
             stage_hook(name)
-        timings[name] = time.perf_counter()
+        starts[name] = time.perf_counter()
 
     def done(name: str):
-        timings[name] = round(time.perf_counter() - timings[name], 3)
+        timings[name] = round(time.perf_counter() - starts[name], 3)
 
     wh.run(
         "scan:start",
@@ -124,7 +126,6 @@ def scan(
     stage("report")
     write_report(wh, run_id, record, out_dir)
     done("report")
-    record["timings_s"] = timings
     (out_dir / "run.json").write_text(json.dumps(record, indent=2, default=str) + "\n")
     wh.run(
         "scan:finish",
