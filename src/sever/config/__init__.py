@@ -25,6 +25,7 @@ class SignalWeights(BaseModel):
 
 class Candidates(BaseModel):
     hops: int = Field(ge=0, le=3)
+    signal_hops: int = Field(ge=0, le=3)
     max_degree: int
     max_component_nodes: int
 
@@ -49,6 +50,7 @@ class DetectionConfig(BaseModel):
     innocuous_memo_keywords: list[str]
     shared_identifier_types: list[str]
     shared_identifier_max_accounts: int
+    operator_identifier_types: list[str]
     signals: SignalWeights
     candidates: Candidates
     detectors: dict[str, dict[str, Any]]

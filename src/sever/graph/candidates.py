@@ -12,7 +12,7 @@ from typing import Any
 
 from sever.config import DetectionConfig
 from sever.match import ACCOUNT_SIGNAL_SQL
-from sever.sqlutil import lit
+from sever.sqlutil import lit, lit_list
 from sever.warehouse import Warehouse
 
 
@@ -62,10 +62,12 @@ def extract(wh: Warehouse, cfg: DetectionConfig) -> Candidates:
             SELECT s.a, 'identity_ring' FROM f_shared s
             JOIN f_party p ON p.account_id = s.a JOIN f_out o ON o.account_id = s.a
             WHERE p.opened_at >= o.first_out_ts - INTERVAL {int(ir["max_account_age_days"])} DAY
+              AND list_has_any(s.shared, [{lit_list(cfg.operator_identifier_types)}])
             UNION ALL
             SELECT s.b, 'identity_ring' FROM f_shared s
             JOIN f_party p ON p.account_id = s.b JOIN f_out o ON o.account_id = s.b
             WHERE p.opened_at >= o.first_out_ts - INTERVAL {int(ir["max_account_age_days"])} DAY
+              AND list_has_any(s.shared, [{lit_list(cfg.operator_identifier_types)}])
             UNION ALL
             -- The consumer detector's gate.
             SELECT account_id, 'consumer' FROM f_out
@@ -84,29 +86,39 @@ def extract(wh: Warehouse, cfg: DetectionConfig) -> Candidates:
         " SELECT receiver_id, count(*) FROM f_edge GROUP BY 1) GROUP BY account_id",
     )
     hop = """
-        SELECT e.receiver_id AS account_id FROM f_edge e JOIN {src} s ON s.account_id = e.sender_id
-        UNION SELECT e.sender_id FROM f_edge e JOIN {src} s ON s.account_id = e.receiver_id
-        UNION SELECT sh.b FROM f_shared sh JOIN {src} s ON s.account_id = sh.a
-        UNION SELECT sh.a FROM f_shared sh JOIN {src} s ON s.account_id = sh.b
+        SELECT e.receiver_id AS account_id, s.sig FROM f_edge e
+        JOIN {src} s ON s.account_id = e.sender_id
+        UNION ALL SELECT e.sender_id, s.sig FROM f_edge e
+        JOIN {src} s ON s.account_id = e.receiver_id
+        UNION ALL SELECT sh.b, s.sig FROM f_shared sh JOIN {src} s ON s.account_id = sh.a
+        UNION ALL SELECT sh.a, s.sig FROM f_shared sh JOIN {src} s ON s.account_id = sh.b
     """
     wh.run(
-        "graph:nodes0", "CREATE OR REPLACE TEMP TABLE g_frontier AS SELECT account_id FROM g_seed"
+        "graph:nodes0",
+        "CREATE OR REPLACE TEMP TABLE g_frontier AS"
+        " SELECT account_id, list_contains(why, 'signal') AS sig FROM g_seed",
     )
     wh.run("graph:nodes", "CREATE OR REPLACE TABLE g_node AS SELECT account_id FROM g_seed")
-    for i in range(cfg.candidates.hops):
-        # Hubs (merchants, payroll, sinks) are kept as leaves but never expanded through.
+    hops, signal_hops = cfg.candidates.hops, max(cfg.candidates.signal_hops, cfg.candidates.hops)
+    for i in range(signal_hops):
+        # Beyond `hops`, only the neighbourhoods of signal hits keep growing: the unnamed
+        # collector paid by the same victims is two payments away from the named one.
+        only_sig = " WHERE sig" if i >= hops else ""
         wh.run(
             f"graph:hop{i + 1}",
             f"""
             CREATE OR REPLACE TEMP TABLE g_next AS
-            SELECT DISTINCT n.account_id FROM ({hop.format(src="g_frontier")}) n
+            SELECT n.account_id, bool_or(n.sig) AS sig
+            FROM ({hop.format(src=f"(SELECT * FROM g_frontier{only_sig})")}) n
             WHERE n.account_id NOT IN (SELECT account_id FROM g_node)
+            GROUP BY n.account_id
             """,
         )
         wh.run("graph:add", "INSERT INTO g_node SELECT account_id FROM g_next")
+        # Hubs (merchants, payroll, sinks) are kept as leaves but never expanded through.
         wh.run(
             "graph:frontier",
-            "CREATE OR REPLACE TEMP TABLE g_frontier AS SELECT n.account_id FROM g_next n"
+            "CREATE OR REPLACE TEMP TABLE g_frontier AS SELECT n.account_id, n.sig FROM g_next n"
             " LEFT JOIN g_degree d USING (account_id)"
             f" WHERE coalesce(d.degree, 0) <= {lit(cfg.candidates.max_degree)}",
         )

@@ -36,6 +36,13 @@ class Component:
     config: dict[str, Any]
     findings: dict[str, list[Finding]] = field(default_factory=dict)
 
+    def identity_ties(self) -> nx.Graph:
+        """Ties through identity attributes (phone, email, device) — not a shared location (IP),
+        which flatmates, families and offices have."""
+        kinds = set(self.config["operator_identifier_types"])
+        keep = [(a, b) for a, b, d in self.ties.edges(data=True) if kinds & set(d["shared"])]
+        return self.ties.edge_subgraph(keep)
+
     def node(self, account_id: str) -> dict[str, Any]:
         return self.pay.nodes[account_id]
 

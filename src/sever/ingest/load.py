@@ -93,19 +93,38 @@ def dq_counts(wh: Warehouse, checked: dict[str, Any]) -> list[dict[str, Any]]:
     return results
 
 
+NOT_DELETING = " AND NOT coalesce(c.should_delete IN ('true', '1', 'yes'), false)"
+
+
+def _kept(tm: TableMap) -> str:
+    """Rows that pass every check (and, for signals, are not deletions)."""
+    return "c.__reasons IS NULL" + (NOT_DELETING if tm.spec.name == "signals" else "")
+
+
 def decide(wh: Warehouse, tm: TableMap, src: SourceFile) -> None:
-    """Write `typed` (good rows, warehouse-typed) and `dec` (rows not simply inserted)."""
+    """Write `typed` and `dec` for the rows that are not simply inserted.
+
+    Only rows whose key repeats in the file or is already stored need a typed
+    comparison; the rest go straight from `chk` into the table in `write`.
+    Signals (small, and their tags follow the typed rows) are all typed.
+    """
     typed = ", ".join(f"{expr} AS {col}" for col, expr in tm.typed)
-    not_deleting = (
-        " AND NOT coalesce(c.should_delete IN ('true','1','yes'), false)"
-        if (tm.spec.name == "signals")
-        else ""
-    )
+    spec_keys = ", ".join(f"c.{k}" for k in tm.spec.key)
+    on_stored = " AND ".join(f"w.{wk} = c.{ck}" for wk, ck in zip(tm.key, tm.spec.key, strict=True))
     wh.run("ingest:typed:drop", "DROP TABLE IF EXISTS typed; DROP TABLE IF EXISTS dec")
+    if tm.spec.name == "signals":
+        needed = ""
+    else:
+        needed = (
+            f" AND c.__row IN (SELECT c.__row FROM chk c JOIN (SELECT {spec_keys} FROM chk c"
+            f" WHERE {_kept(tm)} GROUP BY ALL HAVING count(*) > 1) d"
+            f" USING ({', '.join(tm.spec.key)})"
+            f" UNION SELECT c.__row FROM chk c JOIN {tm.target} w ON {on_stored})"
+        )
     wh.run(
         f"ingest:{tm.spec.name}:typed",
         f"CREATE TEMP TABLE typed AS SELECT c.__row, {typed} FROM chk c{tm.joins}"
-        f" WHERE c.__reasons IS NULL{not_deleting}",
+        f" WHERE {_kept(tm)}{needed}",
     )
     keys = ", ".join(tm.key)
     key_name = tm.key[0] if len(tm.key) == 1 else "key (" + keys + ")"
@@ -185,9 +204,11 @@ def write(wh: Warehouse, tm: TableMap, src: SourceFile, run_id: str) -> FileRepo
         f"DELETE FROM {tm.target} w USING typed t, dec d WHERE d.__row = t.__row"
         f" AND d.action = 'update' AND {_on(tm.key, 't', 'w')}",
     )
+    typed = ", ".join(f"{expr} AS {col}" for col, expr in tm.typed)
     wh.run(
         f"ingest:{name}:insert",
-        f"INSERT INTO {tm.target} ({cols}{extra_cols}) SELECT {cols}{extra_vals} FROM typed t"
+        f"INSERT INTO {tm.target} ({cols}{extra_cols}) SELECT {cols}{extra_vals} FROM"
+        f" (SELECT c.__row, {typed} FROM chk c{tm.joins} WHERE {_kept(tm)}) t"
         " WHERE NOT EXISTS (SELECT 1 FROM dec d WHERE d.__row = t.__row AND d.action <> 'update')",
     )
     read, rejects, dups, new_q, seen_q = wh.rows(

@@ -67,7 +67,7 @@ def stage(wh: Warehouse, src: SourceFile) -> list[str]:
     if path.stat().st_size == 0:
         raise UnusableFileError(path.name, "empty file (0 bytes, no header row)")
     wanted = [c.name for c in src.table.columns]
-    wh.run("stage:drop", "DROP TABLE IF EXISTS stg; DROP TABLE IF EXISTS stg_rejects")
+    wh.drop("stg", "stg_lines", "stg_lines0", "stg_raw", "stg_rejects")
     if src.fmt == "csv":
         present = _stage_csv(wh, src, wanted)
     elif src.fmt == "parquet":
@@ -117,18 +117,29 @@ def _stage_csv(wh: Warehouse, src: SourceFile, wanted: list[str]) -> list[str]:
         _number_rows(wh, "stg_raw", first_line=2, cols=cols, target="stg")
     else:  # a quoted field spans lines: number records by the line they start on
         _number_multiline(wh, src.path, cols)
-    wh.run("stage:csv:drop_raw", "DROP TABLE stg_raw")
     return present
 
 
 def _number_rows(wh: Warehouse, raw: str, *, first_line: int, cols: str, target: str) -> None:
     """Give each kept row its physical line: the reader skipped the lines in `stg_rejects`."""
+    if not wh.scalar("stage:any_rejects", "SELECT count(*) FROM stg_rejects"):
+        # The common case costs nothing: a view, no copy.
+        wh.run(
+            "stage:number",
+            f"CREATE TEMP VIEW {target} AS SELECT rowid + {first_line} AS __row,"
+            f" CAST(NULL AS VARCHAR) AS __raw, {cols} FROM {raw}",
+        )
+        return
+    # Reject i (in line order) sits after `good_before` kept rows; a kept row's line is
+    # its index plus the header plus the rejects before it (an as-of lookup).
     wh.run(
         "stage:number",
         f"CREATE TEMP TABLE {target} AS WITH r AS (SELECT __row - {first_line}"
-        "  - (row_number() OVER (ORDER BY __row) - 1) AS good_before FROM stg_rejects)"
-        f" SELECT s.rowid + {first_line} + (SELECT count(*) FROM r WHERE r.good_before <= s.rowid)"
-        f" AS __row, CAST(NULL AS VARCHAR) AS __raw, {cols} FROM {raw} s",
+        " - (row_number() OVER (ORDER BY __row) - 1) AS good_before,"
+        " row_number() OVER (ORDER BY __row) AS n FROM stg_rejects)"
+        f" SELECT s.rowid + {first_line} + coalesce(r.n, 0) AS __row,"
+        f" CAST(NULL AS VARCHAR) AS __raw, {cols}"
+        f" FROM {raw} s ASOF LEFT JOIN r ON s.rowid >= r.good_before",
     )
 
 
@@ -218,7 +229,6 @@ def _stage_jsonl(wh: Warehouse, src: SourceFile, wanted: list[str]) -> list[str]
         " 'row: invalid UTF-8 bytes' AS reasons FROM rej_errors GROUP BY line",
     )
     _number_rows(wh, "stg_lines0", first_line=1, cols="line", target="stg_lines")
-    wh.run("stage:jsonl:rename", "DROP TABLE stg_lines0")
     # Blank lines are skipped; undecodable and non-JSON lines are rejects.
     wh.run(
         "stage:jsonl:rejects",
@@ -243,7 +253,6 @@ def _stage_jsonl(wh: Warehouse, src: SourceFile, wanted: list[str]) -> list[str]
         f"CREATE TEMP TABLE stg AS SELECT __row, line AS __raw, {fields} FROM stg_lines"
         f" WHERE {_IS_OBJECT}",
     )
-    wh.run("stage:jsonl:drop_lines", "DROP TABLE stg_lines")
     return wanted
 
 

@@ -66,6 +66,18 @@ class Warehouse:
             raise
         self.run(f"{step}:commit", "COMMIT")
 
+    def drop(self, *names: str) -> None:
+        """Drop temporary or staging relations, whether they are tables or views."""
+        for name in names:
+            kinds = self.rows(
+                "drop:kind",
+                "SELECT 'TABLE' FROM duckdb_tables() WHERE table_name = ? UNION ALL"
+                " SELECT 'VIEW' FROM duckdb_views() WHERE view_name = ? AND NOT internal",
+                [name, name],
+            )
+            for (kind,) in kinds:
+                self.run(f"drop:{name}", f"DROP {kind} IF EXISTS {name}")
+
     def table_exists(self, name: str) -> bool:
         return bool(
             self.scalar(

@@ -27,7 +27,8 @@ def detect(comp: Component) -> list[Finding]:
     cfg = comp.config["detectors"][ID]
     max_age = timedelta(days=cfg["max_account_age_days"])
     out = []
-    for members in nx.connected_components(comp.ties):
+    ties = comp.identity_ties()
+    for members in nx.connected_components(ties):
         if len(members) < cfg["min_members"]:
             continue
         young = {
@@ -46,11 +47,7 @@ def detect(comp: Component) -> list[Finding]:
         if not common:
             continue
         shared = sorted(
-            {
-                t
-                for a, b in comp.ties.subgraph(members).edges
-                for t in comp.ties.edges[a, b]["shared"]
-            }
+            {t for a, b in ties.subgraph(members).edges for t in ties.edges[a, b]["shared"]}
         )
         drained = {}
         for m in young:

@@ -24,7 +24,8 @@ ID = "operator_cluster"
 def detect(comp: Component) -> list[Finding]:
     cfg = comp.config["detectors"][ID]
     out = []
-    for members in nx.connected_components(comp.ties):
+    ties = comp.identity_ties()
+    for members in nx.connected_components(ties):
         if len(members) < 2:
             continue
         scored = {
@@ -39,16 +40,18 @@ def detect(comp: Component) -> list[Finding]:
         for m in members:
             if m in scored or m not in comp.pay or comp.is_external(m):
                 continue
+            # Its own payers may lie outside the candidate graph: count them from its features.
+            n_payers = int(val(comp.node(m), "payers"))
             payers = set(comp.pay.predecessors(m))
-            if len(payers) < cfg["min_inbound_payers"] and not payers & anchor_payers:
+            if n_payers < cfg["min_inbound_payers"] and not payers & anchor_payers:
                 continue
-            path = nx.shortest_path(comp.ties, m, anchor)
-            shared = sorted({t for a, b in pairwise(path) for t in comp.ties.edges[a, b]["shared"]})
+            path = nx.shortest_path(ties, m, anchor)
+            shared = sorted({t for a, b in pairwise(path) for t in ties.edges[a, b]["shared"]})
             rotated = payers & anchor_payers
             reasons = [
                 f"shares {', '.join(shared)} with {anchor}, a collector scored "
                 f"{finding.score:.2f} (cluster of {len(members)} accounts)",
-                f"collects from {len(payers)} payers ({int(val(comp.node(m), 'in_n'))} payments)",
+                f"collects from {n_payers} payers ({int(val(comp.node(m), 'in_n'))} payments)",
             ]
             if rotated:
                 reasons.append(f"{len(rotated)} payers paid both accounts (payee rotation)")

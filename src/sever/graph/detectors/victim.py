@@ -41,7 +41,9 @@ def detect(comp: Component) -> list[Finding]:
             "first payment to this payee": bool(e["first_time"]),
         }
         shown = [k for k, v in signs.items() if v]
-        if len(shown) < 3:
+        # Being young, new to the payee and up late is not extortion on its own.
+        coerced = repeated or signs["amounts rose"] or signs["pleading memo"]
+        if len(shown) < 3 or not coerced:
             continue
         score = min(1.0, payee_threat * (0.4 + 0.1 * len(shown)))
         reason = (

@@ -23,8 +23,10 @@ CREATE TABLE ingest_files (
     PRIMARY KEY (run_id, table_name, file_name)
 );
 
+-- No index on the ledger: the loader enforces one row per txn_id (conflicts are quarantined),
+-- and an ART index on 10M keys would cost more than the load itself.
 CREATE TABLE transactions (
-    txn_id            VARCHAR PRIMARY KEY,
+    txn_id            VARCHAR NOT NULL,
     ts                TIMESTAMP NOT NULL,
     ts_offset_minutes SMALLINT,            -- sender's UTC offset when the source gave one
     sender_id         VARCHAR NOT NULL,
@@ -66,8 +68,8 @@ CREATE TABLE account_identifiers (
     first_seen  TIMESTAMP,
     last_seen   TIMESTAMP,
     source_file VARCHAR NOT NULL,
-    run_id      VARCHAR NOT NULL,
-    PRIMARY KEY (account_id, id_type, value_raw, platform)
+    run_id      VARCHAR NOT NULL
+    -- unique on (account_id, id_type, value_raw, platform), enforced by the loader
 );
 
 -- Signals keep only what matching needs: the normalised indicator, never the raw one.
