@@ -2,9 +2,9 @@
 
 Order of work: draw the population; plant the schemes (they take over ordinary slots
 and adjust them: new collector accounts, shared operator identifiers, minors with little
-P2P history); list identifiers; draw the vectorised background; merge and write. Each
-stage has its own random stream spawned from the seed, so the same arguments give
-byte-identical files.
+P2P history), the cover activity of some collectors and the benign look-alikes; list
+identifiers; draw the vectorised background; merge and write. Each stage has its own
+random stream spawned from the seed, so the same arguments give byte-identical files.
 """
 
 from __future__ import annotations
@@ -17,9 +17,11 @@ import polars as pl
 from sever.sample import (
     background,
     consumers,
+    cover,
     identifiers,
     ledger,
     lookalikes,
+    lookalikes_hard,
     population,
     recurring,
     sextortion,
@@ -32,7 +34,7 @@ from sever.sample.vocab import CURRENCIES
 
 MIN_ACCOUNTS = 300  # below this there are not enough minors and externals to plant every scheme
 STAGES = ("population", "sextortion", "consumers", "lookalikes", "identifiers", "background")
-STAGES += ("recurring", "signals", "fx", "leads")
+STAGES += ("recurring", "signals", "fx", "leads", "cover", "lookalikes_hard")
 
 
 def generate(out: Path, accounts: int, days: int, seed: int, fmt: str = "csv") -> str:
@@ -48,8 +50,9 @@ def generate(out: Path, accounts: int, days: int, seed: int, fmt: str = "csv") -
     clock = Clock(days)
 
     rings_, cases_ = sextortion.ring_count(accounts), consumers.case_count(accounts)
+    kin = lookalikes.count_each(accounts) + lookalikes_hard.beneficiaries(accounts)
     need = {  # worst cases: 3 beneficiaries a ring, 13 for a group of 3 consumers
-        population.PERSON: 3 * rings_ + 13 * cases_ + lookalikes.count_each(accounts) + 10,
+        population.PERSON: 3 * rings_ + 13 * cases_ + kin + 10,
         population.WALLET: rings_ + 3,
         population.ATM: 2,
         population.MERCHANT: 2,
@@ -58,7 +61,9 @@ def generate(out: Path, accounts: int, days: int, seed: int, fmt: str = "csv") -
     labels, led = Labels(), ledger.Ledger()
     rings = sextortion.plant(rng["sextortion"], pop, clock, led, labels)
     cases = consumers.plant(rng["consumers"], pop, clock, led, labels)
+    covered = cover.cover(rng["cover"], pop, clock, led, [c for r in rings for c in r.collectors])
     looks = lookalikes.plant(rng["lookalikes"], pop, clock, led, labels)
+    looks |= lookalikes_hard.plant(rng["lookalikes_hard"], pop, clock, led, labels)
     ids = identifiers.build(rng["identifiers"], pop, days)
     blocks = background.build(rng["background"], pop, clock)
     blocks += recurring.build(rng["recurring"], pop, clock)
@@ -84,7 +89,7 @@ def generate(out: Path, accounts: int, days: int, seed: int, fmt: str = "csv") -
     used = [CURRENCIES[c] for c in sorted(txns["cur"].unique().to_list())]
     writer.write_fx(writer.fx_rates(rng["fx"], used, days), out)
     writer.write_labels(writer.labels(pop, labels), out)
-    return _summary(out, txns, pop, ids, sigs, labels, rings, cases, looks, fmt)
+    return _summary(out, txns, pop, ids, sigs, labels, rings, cases, looks, len(covered), fmt)
 
 
 def _summary(
@@ -97,6 +102,7 @@ def _summary(
     rings: list[sextortion.Ring],
     cases: list[list[int]],
     looks: dict[str, int],
+    covered: int,
     fmt: str,
 ) -> str:
     kinds = np.bincount(pop.kind, minlength=3)
@@ -112,7 +118,8 @@ def _summary(
         f"Planted: {len(rings)} financial_sextortion rings "
         f"({labels.count('collector')} collectors, {labels.count('mule')} mules, "
         f"{labels.count('victim')} victims paying {n_planted_tx} times, "
-        f"{sum(r.reextorted for r in rings)} victims extorted again by a rotated collector); "
+        f"{sum(r.reextorted for r in rings)} victims extorted again by a rotated collector; "
+        f"{covered} collectors with cover activity); "
         f"{len(cases)} csam_purchase cases ({labels.count('consumer')} consumers); "
         f"benign look-alikes: {look_text}. Signals: {on_suspects} on planted suspects' "
         f"identifiers (spelled differently), {leads} false leads on other accounts, the rest "

@@ -6,7 +6,8 @@ escalation and no cash-out burst; roommates splitting rent (and an IP); a group 
 concert tickets; family remitters paying the same relative in PH/NG on a fixed day;
 an online shop or tutor paid by many customers; a charity fundraiser's one-day burst
 of first-time donors with no fast onward transfer. Only the receiving (for family
-remitters: sending) account is labelled; the payers are ordinary accounts.
+remitters: sending) account is labelled; the payers are ordinary accounts. Harder ones,
+sharing more of the schemes' surface, are in `lookalikes_hard` (which reuses `Ctx`).
 Writes ledger rows, labels and (for roommates) a shared home IP.
 """
 
@@ -18,7 +19,7 @@ import numpy as np
 
 from sever.sample import planting as pt
 from sever.sample.clock import DAY, START, Clock
-from sever.sample.ledger import Ledger
+from sever.sample.ledger import HOME, Ledger
 from sever.sample.population import BIZ, Population
 from sever.sample.recurring import month_starts
 from sever.sample.vocab import CAT, CH
@@ -27,8 +28,11 @@ KINDS = ("coach", "streamer", "roommates", "concert", "family_remitter", "shop_t
 _EVENING = (18, 19, 20, 21, 22, 23, 0)
 
 
-class _Ctx:
-    """What every builder needs: generator, population, clock, ledger, payer pools."""
+class Ctx:
+    """What every builder needs: generator, population, clock, ledger, payer pools.
+
+    Payer pools hold the open, active accounts that were free when the context was made.
+    """
 
     def __init__(self, rng: np.random.Generator, pop: Population, clock: Clock, led: Ledger):
         self.rng, self.pop, self.clock, self.led = rng, pop, clock, led
@@ -64,14 +68,25 @@ class _Ctx:
         return START + int(self.rng.uniform(lo, hi) * DAY)
 
     def pay(
-        self, s: int, r: int, t: int, amount: float, memo: str, ch: str = "p2p", later: bool = False
-    ) -> None:
+        self,
+        s: int,
+        r: int,
+        t: int,
+        amount: float,
+        memo: str,
+        ch: str = "p2p",
+        later: bool = False,
+        *,
+        dev: int = 0,
+        ip: int = HOME,
+    ) -> bool:
         """Record a payment; one planned outside the window is moved in by whole days,
-        unless it is a `later` follow-up, which is then simply not seen."""
+        unless it is a `later` follow-up, which is then simply not seen. True if recorded."""
         if later and not pt.within(self.clock, t):
-            return
+            return False
         t = pt.into_window(self.clock, t)
-        self.led.add(s, r, t, amount, pt.currency_of(self.pop, s), CH[ch], memo)
+        self.led.add(s, r, t, amount, pt.currency_of(self.pop, s), CH[ch], memo, dev=dev, ip=ip)
+        return True
 
     def pick(self, options: tuple) -> object:
         return options[int(self.rng.integers(len(options)))]
@@ -93,8 +108,8 @@ def plant(
     ages |= {"family_remitter": (28, 65), "shop_tutor": (22, 60), "charity": (25, 65)}
     who = {k: pop.take(rng, n_each, pop.individuals(*ages[k]) & (pop.act > 0), k) for k in KINDS}
     kin = pt.take_beneficiaries(rng, pop, [str(c) for c in rng.choice(["PH", "NG"], n_each)], "kin")
-    ctx = _Ctx(rng, pop, clock, led)
-    builders: dict[str, Callable[[_Ctx, int, int], None]] = {
+    ctx = Ctx(rng, pop, clock, led)
+    builders: dict[str, Callable[[Ctx, int, int], None]] = {
         "coach": _coach,
         "streamer": _streamer,
         "roommates": _roommates,
@@ -110,7 +125,7 @@ def plant(
     return {k: n_each for k in KINDS}
 
 
-def _coach(c: _Ctx, coach: int, i: int) -> None:
+def _coach(c: Ctx, coach: int, i: int) -> None:
     """Equal dues, once each, from a team of teens (a few paid by a parent), in daytime."""
     fee = float(c.pick((40, 50, 75, 100, 120, 150)))
     start = c.day(0, max(1, c.clock.days - 6))
@@ -132,7 +147,7 @@ def _coach(c: _Ctx, coach: int, i: int) -> None:
         c.pay(coach, shop, t, round(total * c.rng.uniform(0.6, 0.9), 2), "", "card", later=True)
 
 
-def _streamer(c: _Ctx, streamer: int, i: int) -> None:
+def _streamer(c: Ctx, streamer: int, i: int) -> None:
     """Small tips from many young fans, all month, evenings; amounts do not escalate."""
     memos = ("gg", "love the stream", "🔥🔥", "for the art", "keep it up", "tip", "", "", "ily")
     for fan in c.payers("fan", int(c.rng.integers(15, 41)), streamer):
@@ -142,7 +157,7 @@ def _streamer(c: _Ctx, streamer: int, i: int) -> None:
             c.pay(fan, streamer, t, amount, str(c.pick(memos)))
 
 
-def _roommates(c: _Ctx, lease: int, i: int) -> None:
+def _roommates(c: Ctx, lease: int, i: int) -> None:
     """Rent shares on the first days of each month, utilities mid-month; one home IP."""
     mates = c.payers("young", int(c.rng.integers(1, 4)), lease)
     ip = c.pop.ip_home.gather([lease]).to_list()[0]
@@ -159,7 +174,7 @@ def _roommates(c: _Ctx, lease: int, i: int) -> None:
         c.pay(m, lease, t, round(c.rng.uniform(25, 90), 2), str(c.pick(("internet", "utilities"))))
 
 
-def _concert(c: _Ctx, buyer: int, i: int) -> None:
+def _concert(c: Ctx, buyer: int, i: int) -> None:
     """One card purchase of tickets, then friends pay their equal share within a day."""
     price = float(c.pick((89.5, 120.0, 145.0, 210.0, 65.0)))
     friends = c.payers("young", int(c.rng.integers(3, 9)), buyer)
@@ -174,7 +189,7 @@ def _concert(c: _Ctx, buyer: int, i: int) -> None:
         c.pay(f, buyer, t, price, str(c.pick(("concert tix", "tickets", "🎟️", "for the show", ""))))
 
 
-def _family(c: _Ctx, sender: int, kin: int) -> None:
+def _family(c: Ctx, sender: int, kin: int) -> None:
     """The same amount to the same relative abroad on fixed days, in daytime."""
     amount = float(c.pick((150, 200, 250, 300, 400, 500)))
     first = int(c.rng.integers(0, min(14, c.clock.days)))
@@ -185,7 +200,7 @@ def _family(c: _Ctx, sender: int, kin: int) -> None:
         c.pay(sender, kin, t, amount, memo, "remittance")
 
 
-def _shop_tutor(c: _Ctx, seller: int, i: int) -> None:
+def _shop_tutor(c: Ctx, seller: int, i: int) -> None:
     """A small online shop (many customers, varied prices) or a tutor (weekly lessons)."""
     if i % 2 == 0:
         goods = ("bracelet", "candles", "custom order", "thank you!", "stickers", "")
@@ -204,7 +219,7 @@ def _shop_tutor(c: _Ctx, seller: int, i: int) -> None:
             c.pay(parent, seller, t, fee, str(c.pick(("tutoring", "math lesson", "lesson", ""))))
 
 
-def _charity(c: _Ctx, host: int, i: int) -> None:
+def _charity(c: Ctx, host: int, i: int) -> None:
     """A one-day burst of first-time donors; the funds go to a nonprofit a week or more later."""
     d = c.day(0, max(1, c.clock.days - 2))
     memos = ("donation", "for the family", "❤️", "praying for you", "relief fund", "so sorry", "")

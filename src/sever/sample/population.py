@@ -58,6 +58,7 @@ class Population:
     parent: np.ndarray  # a minor's parent slot, else -1
     act: np.ndarray  # background activity multiplier
     p2p_scale: np.ndarray  # damps outgoing P2P (victims have little history)
+    stay_home: np.ndarray  # never a background remitter (planted flows abroad are exact)
     reserved: np.ndarray  # planted or kept away from background counterparts
     social: np.ndarray  # gets default usernames and cashtag
     account_id: pl.Series
@@ -175,7 +176,8 @@ def build(rng: np.random.Generator, n: int, min_external: dict[int, int]) -> Pop
         n=n, kind=kind, country=country, zone=zone, birth=birth, has_birth=has_birth,
         kyc=kyc, opened=opened, closed=closed, male=male, category=category.astype(np.int8),
         ext_role=ext_role, parent=np.full(n, -1, dtype=np.int64), act=act.astype(np.float32),
-        p2p_scale=np.ones(n, dtype=np.float32), reserved=np.zeros(n, dtype=bool),
+        p2p_scale=np.ones(n, dtype=np.float32), stay_home=np.zeros(n, dtype=bool),
+        reserved=np.zeros(n, dtype=bool),
         social=ind & (rng.random(n) < 0.75), account_id=account_id,
         display_name=pl.Series([""] * n), email=pl.Series([None] * n, dtype=pl.String),
         phone=pl.Series([None] * n, dtype=pl.String), dev0=pl.Series([None] * n, dtype=pl.String),

@@ -135,7 +135,7 @@ def _abroad_and_business(
     blocks: list[Block] = []
     # immigrants sending money home: same relative, a couple of times a month, daytime
     family = np.flatnonzero(pop.with_role(PERSON) & free)
-    remitters = adults[rng.random(len(adults)) < 0.025]
+    remitters = adults[(rng.random(len(adults)) < 0.025) & ~pop.stay_home[adults]]
     if len(family) and len(remitters):
         kin = family[rng.integers(0, len(family), len(remitters))]
         usual = np.round(np.exp(rng.normal(np.log(250), 0.5, len(remitters))), -1)

@@ -6,7 +6,8 @@ and often a phone or mailbox (in different raw spellings). Each collector is pai
 mostly round payments late at night with pleading memos, over hours to two days. About
 a quarter are extorted again days later by a rotated collector after the first one is
 closed. Collectors pass funds within minutes to hours to 1-2 mules, which send them on
-to beneficiaries in NG, CI or PH (remittance, wire, crypto to a wallet).
+to beneficiaries in NG, CI or PH (remittance, wire, crypto to a wallet). Collectors get
+no background activity; `cover` later gives about half of them an ordinary side.
 Writes ledger rows, labels, account changes and persona identifiers.
 """
 
@@ -120,7 +121,7 @@ def _minors(rng: np.random.Generator, pop: Population, mask: np.ndarray, k: int)
 def _operator(rng: np.random.Generator, pop: Population, ring: Ring, serial: int) -> None:
     """One operator behind the collectors: shared device, VPN IP, mailbox and phone."""
     cs = ring.collectors
-    pop.act[cs] = 0.0  # new accounts that do nothing but collect
+    pop.act[cs] = 0.0  # new accounts with no background life (`cover` plants some for half)
     pop.social[cs] = False
     pop.kyc[cs] = rng.choice([0, 1], len(cs))
     pop.has_birth[cs] = rng.random(len(cs)) < 0.5

@@ -168,13 +168,13 @@ def build(
 
 
 def _strangers(rng: np.random.Generator, mk: _Maker, total: int) -> None:
-    """Signals that match nobody in the dataset."""
+    """Signals that match nobody in the dataset; the first ones cover every kind once."""
     kinds = ("USERNAME", "EMAIL_ADDRESS", "TELEPHONE", "PAYMENT_HANDLE", "HASH_PDQ", "HASH_MD5")
     kinds += ("URI", "DOMAIN", "IP_ADDRESS", "CRYPTO_ADDRESS")
     w = np.array([30, 20, 15, 10, 8, 5, 4, 2, 3, 3], dtype=float)
     harms = ("sextortion", "csam_distribution", "grooming", "sadistic_exploitation")
     for k in range(max(0, total - len(mk.out))):
-        kind = kinds[int(rng.choice(len(kinds), p=w / w.sum()))]
+        kind = kinds[k] if k < len(kinds) else kinds[int(rng.choice(len(kinds), p=w / w.sum()))]
         plat = rf.PLATFORMS[int(rng.integers(4))] if kind == "USERNAME" else None
         value = _stranger(rng, kind, k)
         harm = harms[int(rng.choice(4, p=[0.55, 0.25, 0.15, 0.05]))]
