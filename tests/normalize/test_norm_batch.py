@@ -12,7 +12,7 @@ ROWS = [  # id_type, value, region, platform
     ("email", "ü@Bücher.de", None, None),  # non-ASCII: Python
     ("email", "not-an-email", None, None),  # invalid: Python (for the note)
     ("phone", "+1 415-555-2671", "US", None),  # fast path
-    ("phone", "(415) 555-2671", "US", None),  # national form: Python
+    ("phone", "(415) 555-2671", "US", None),  # national NANP layout: fast path
     ("phone", "+44 0 20 7946 0000", None, None),  # national prefix after +: Python
     ("username", "@Jane_Doe", None, "IG"),  # fast path
     ("payment_handle", "https://cash.app/$JohnDoe", None, None),  # fast path
@@ -46,7 +46,7 @@ def test_normalise_distinct_mixes_fast_path_and_python(wh, source: str) -> None:
     counts = normalise_distinct(wh, source, "norm_out")
     assert counts["rows"] == len(ROWS)
     assert counts["fast_path"] + counts["python"] == len(ROWS)
-    assert counts["fast_path"] == 10  # the 9 rows commented "fast path", and " 555 "
+    assert counts["fast_path"] == 11  # the 10 rows commented "fast path", and " 555 "
     out = wh.rows(
         "test:read",
         "SELECT id_type, value, region, platform, value_norm, valid, note FROM norm_out",

@@ -105,7 +105,24 @@ class Phone:
             f" AND regexp_full_match({digits}, '{possible}')"
             f" AND NOT regexp_matches({digits}, '{prefixed}')"
         )
-        return SqlFastPath(value=f"CASE WHEN {decided} THEN '+' || {digits} END", valid="TRUE")
+        # National layouts in the commonest home regions, where the national prefix is a
+        # single digit and the number's shape is fixed: NANP (US, CA) and GB.
+        national = f"regexp_replace({text}, '[ ().-]', '', 'g')"
+        local = f"{ascii_guard(value)} AND regexp_full_match({text}, '[0-9(][0-9 ().-]*')"
+        nanp = (
+            f"{local} AND upper({region}) IN ('US', 'CA')"
+            f" AND regexp_full_match({national}, '1?[2-9][0-9]{{9}}')"
+        )
+        gb = (
+            f"{local} AND upper({region}) = 'GB'"
+            f" AND regexp_full_match({national}, '0[1-357-9][0-9]{{9}}')"
+        )
+        return SqlFastPath(
+            value=f"CASE WHEN {decided} THEN '+' || {digits}"
+            f" WHEN {nanp} THEN '+1' || right({national}, 10)"
+            f" WHEN {gb} THEN '+44' || {national}[2:] END",
+            valid="TRUE",
+        )
 
 
 @functools.cache

@@ -16,6 +16,7 @@ WITH e AS (
         count_if(is_gc_crypto) AS n_gc_crypto,
         count_if(is_innocuous) AS n_innocuous,
         count_if(channel = 'p2p') AS n_p2p,
+        count_if(channel = 'card') AS n_card,
         max(receiver_country) AS receiver_country
     FROM f_ledger
     GROUP BY sender_id, receiver_id

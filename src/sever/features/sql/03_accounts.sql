@@ -35,10 +35,13 @@ GROUP BY l.sender_id;
 
 CREATE OR REPLACE TABLE f_in AS
 WITH payer AS (
-    SELECT e.*, p.age AS payer_age, coalesce(o.out_p2p_n, 0) - e.n_p2p AS payer_other_p2p
+    SELECT e.*, p.age AS payer_age, coalesce(o.out_p2p_n, 0) - e.n_p2p AS payer_other_p2p,
+           -- Friends pay each other back; an extortionist never pays its victims.
+           back.sender_id IS NOT NULL AS reciprocal
     FROM f_edge e
     LEFT JOIN f_party p ON p.account_id = e.sender_id
     LEFT JOIN f_out o ON o.account_id = e.sender_id
+    LEFT JOIN f_edge back ON back.sender_id = e.receiver_id AND back.receiver_id = e.sender_id
 ),
 arrivals AS (
     -- First-time payers arriving per day, summed over a rolling 72 h (3-day) window.
@@ -58,6 +61,7 @@ SELECT
     count_if(payer_age < {young_age}) AS young_payers,
     count_if(payer_age IS NOT NULL) AS aged_payers,
     count_if(n_txn >= 2) AS repeat_payers,
+    count_if(reciprocal) AS reciprocal_payers,
     count_if(escalating) AS escalating_payers,
     count_if(n_plea > 0) AS plea_payers,
     sum(n_plea) AS plea_n,

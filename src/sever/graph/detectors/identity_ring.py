@@ -42,8 +42,15 @@ def detect(comp: Component) -> list[Finding]:
         if len(young) < cfg["min_members"]:
             continue
         # Common payees: paid by at least two young members.
-        payees = Counter(v for m in young for v in comp.pay.successors(m) if v not in members)
-        common = {v for v, n in payees.items() if n >= 2 and not comp.is_external(v)}
+        # Money moved to another person's account, not purchases at a shop.
+        payees = Counter(
+            v for m in young for v in comp.pay.successors(m)
+            if v not in members and comp.pay.edges[m, v]["n_card"] < comp.pay.edges[m, v]["n_txn"]
+        )  # fmt: skip
+        common = {
+            v for v, n in payees.items()
+            if n >= 2 and not comp.is_external(v) and comp.node(v).get("kind") != "business"
+        }  # fmt: skip
         if not common:
             continue
         shared = sorted(

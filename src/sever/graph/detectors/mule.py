@@ -37,8 +37,11 @@ def detect(comp: Component) -> list[Finding]:
         ]
         suspect_usd = sum(e["usd"] or 0 for _, e in from_suspects)
         share = suspect_usd / in_usd
-        # A collector buying from a shop is no link: the money must matter to the account.
-        linked = share >= cfg["min_linked_share"]
+        # One collector paying a friend or a shop is no link: a mule collects from several,
+        # or most of its money comes from them.
+        linked = share >= cfg["min_linked_share"] and (
+            len(from_suspects) >= 2 or share >= cfg["min_single_link_share"]
+        )
         link = min(1.0, share + len(from_suspects) / 4) if linked else 0.0
         if linked:
             # Did it pass the collected money on abroad or into cash? (It may have a salary too.)

@@ -47,6 +47,9 @@ def detect(comp: Component) -> list[Finding]:
         score = sum(w[k] * v for k, v in parts.items())
         if coercion < cfg["min_coercion_indicators"]:
             score *= 0.3  # vulnerability without coercion: the coach, the streamer, the charity
+        # Payers it also pays back are friends, not victims (teens settling debts at night).
+        reciprocal = val(a, "reciprocal_payers") / payers
+        score *= 1 - reciprocal
         if score <= 0.05:
             continue
         in_edges = list(comp.pay.in_edges(acct, data=True))
@@ -68,6 +71,11 @@ def detect(comp: Component) -> list[Finding]:
             reasons.append(
                 f"{int(val(a, 'escalating_payers'))} payers paid again with rising amounts; "
                 f"{int(val(a, 'plea_n'))} payments carry pleading or image-related memos"
+            )
+        if reciprocal:
+            reasons.append(
+                f"it also paid back {int(val(a, 'reciprocal_payers'))} of its payers "
+                "(score reduced: friends, not victims)"
             )
         if parts["night"]:
             reasons.append(
