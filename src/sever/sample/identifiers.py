@@ -11,23 +11,13 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from sever.ingest import spec
 from sever.sample import rawforms as rf
 from sever.sample import variants as vr
 from sever.sample.clock import DAY, START
 from sever.sample.population import BIZ, EXT, IND, MERCHANT, WALLET, Population
 
-ID_TYPES = (
-    "email",
-    "phone",
-    "username",
-    "payment_handle",
-    "crypto_address",
-    "device_id",
-    "ip",
-    "card_fingerprint",
-    "bank_account",
-    "url",
-)
+ID_TYPES = spec.ID_TYPES  # the contract's own list
 _ORDER = {t: i for i, t in enumerate(ID_TYPES)}
 
 

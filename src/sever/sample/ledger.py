@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from sever.ingest import spec
 from sever.sample.clock import Clock
 from sever.sample.population import Population
 from sever.sample.vocab import CHANNELS, COUNTRIES, CURRENCIES, STATUSES
@@ -29,21 +30,7 @@ SCHEMA = {
     "dev": pl.Int8,
     "ip": pl.Int8,
 }
-COLUMNS = (
-    "txn_id",
-    "ts",
-    "sender_id",
-    "receiver_id",
-    "amount",
-    "currency",
-    "channel",
-    "status",
-    "memo",
-    "sender_country",
-    "receiver_country",
-    "device_id",
-    "ip",
-)
+COLUMNS = tuple(c.name for c in spec.TRANSACTIONS.columns)  # the contract's order
 
 
 class Ledger:

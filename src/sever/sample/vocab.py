@@ -5,22 +5,14 @@ Everything here is a tuple (ordered), so that drawing by index is reproducible.
 
 from __future__ import annotations
 
+from sever.ingest import spec
+
 
 def words(text: str) -> tuple[str, ...]:
     return tuple(text.split())
 
 
-CHANNELS = (
-    "p2p",
-    "card",
-    "bank_transfer",
-    "wire",
-    "remittance",
-    "crypto",
-    "gift_card",
-    "prepaid",
-    "cash_withdrawal",
-)
+CHANNELS = spec.CHANNELS  # the contract's own list
 CH = {c: i for i, c in enumerate(CHANNELS)}
 STATUSES = ("completed", "pending", "declined", "reversed")
 CURRENCIES = ("USD", "GBP", "CAD", "EUR")
