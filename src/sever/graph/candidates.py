@@ -85,14 +85,20 @@ def extract(wh: Warehouse, cfg: DetectionConfig) -> Candidates:
         " SELECT sender_id AS account_id, count(*) AS n FROM f_edge GROUP BY 1 UNION ALL"
         " SELECT receiver_id, count(*) FROM f_edge GROUP BY 1) GROUP BY account_id",
     )
+    # Purchases (card-only edges) are not money moving between people: they neither join
+    # nor expand the candidate graph, which keeps merchants out of it.
     hop = """
-        SELECT e.receiver_id AS account_id, s.sig FROM f_edge e
+        SELECT e.receiver_id AS account_id, s.sig FROM f_people_edge e
         JOIN {src} s ON s.account_id = e.sender_id
-        UNION ALL SELECT e.sender_id, s.sig FROM f_edge e
+        UNION ALL SELECT e.sender_id, s.sig FROM f_people_edge e
         JOIN {src} s ON s.account_id = e.receiver_id
         UNION ALL SELECT sh.b, s.sig FROM f_shared sh JOIN {src} s ON s.account_id = sh.a
         UNION ALL SELECT sh.a, s.sig FROM f_shared sh JOIN {src} s ON s.account_id = sh.b
     """
+    wh.run(
+        "graph:people_edges",
+        "CREATE OR REPLACE TEMP VIEW f_people_edge AS SELECT * FROM f_edge WHERE n_card < n_txn",
+    )
     wh.run(
         "graph:nodes0",
         "CREATE OR REPLACE TEMP TABLE g_frontier AS"
@@ -126,9 +132,7 @@ def extract(wh: Warehouse, cfg: DetectionConfig) -> Candidates:
         "graph:edges",
         """
         CREATE OR REPLACE TABLE g_edge AS
-        SELECT e.*, (SELECT list(txn_id ORDER BY ts) FROM f_ledger l
-                     WHERE l.sender_id = e.sender_id AND l.receiver_id = e.receiver_id) AS txn_ids
-        FROM f_edge e
+        SELECT e.* FROM f_people_edge e
         WHERE e.sender_id IN (SELECT account_id FROM g_node)
           AND e.receiver_id IN (SELECT account_id FROM g_node)
         """,
