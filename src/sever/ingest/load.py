@@ -49,22 +49,36 @@ def _same(cols: tuple[str, ...], a: str, b: str) -> str:
 
 
 def check(wh: Warehouse, tm: TableMap, present: list[str]) -> dict[str, Any]:
-    """Write `chk`: cleaned text, one flag per expectation, and the row's reasons."""
+    """Write `chk_flags` (one flag per expectation and the row's reasons) and the view `chk`.
+
+    Only the flags are materialised: `chk` re-derives the cleaned text from `stg`
+    (cheap trims) and joins the flags back by row number, so a 10M-row file is not
+    copied a second time.
+    """
     suite = suite_for(tm.spec.name)
     cleaned = ", ".join(clean_expr(c, c.name in present) for c in tm.spec.columns)
     deleting = "coalesce(c.should_delete IN ('true', '1', 'yes'), false)"
     flags = dq_sql.flag_columns(
         suite, set(present), deleting if tm.spec.name == "signals" else None
     )
-    flagged = {int(f.rsplit("e_", 1)[1]) for f in flags}
-    wh.run("ingest:check:drop", "DROP TABLE IF EXISTS chk")
+    flagged = sorted(int(f.rsplit("e_", 1)[1]) for f in flags)
+    wh.drop("chk", "chk_flags")
     wh.run(
         f"ingest:{tm.spec.name}:check",
-        f"CREATE TEMP TABLE chk AS SELECT *, {dq_sql.reasons_expr(suite, flagged)} AS __reasons"
-        f" FROM (SELECT c.*{''.join(', ' + f for f in flags)}"
+        "CREATE TEMP TABLE chk_flags AS SELECT __row AS __frow"
+        + "".join(f", e_{i}" for i in flagged)
+        + f", {dq_sql.reasons_expr(suite, set(flagged))} AS __reasons"
+        f" FROM (SELECT c.__row{''.join(', ' + f for f in flags)}"
         f" FROM (SELECT __row, {cleaned} FROM stg) c)",
     )
-    return {"suite": suite, "flagged": flagged}
+    # Joined on the row number: the checks' reference lookups are joins, which do not
+    # keep row order, so the two sides cannot be lined up by position.
+    wh.run(
+        f"ingest:{tm.spec.name}:check_view",
+        f"CREATE TEMP VIEW chk AS SELECT c.*, f.* EXCLUDE (__frow)"
+        f" FROM (SELECT __row, {cleaned} FROM stg) c JOIN chk_flags f ON f.__frow = c.__row",
+    )
+    return {"suite": suite, "flagged": set(flagged)}
 
 
 def dq_counts(wh: Warehouse, checked: dict[str, Any]) -> list[dict[str, Any]]:
@@ -73,7 +87,7 @@ def dq_counts(wh: Warehouse, checked: dict[str, Any]) -> list[dict[str, Any]]:
         "ingest:dq:counts",
         "SELECT count(*)"
         + "".join(f", coalesce(count_if(e_{i}), 0)" for i in flagged)
-        + " FROM chk",
+        + " FROM chk_flags",
     )[0]
     total = counts[0]
     results = []

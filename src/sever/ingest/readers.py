@@ -67,7 +67,7 @@ def stage(wh: Warehouse, src: SourceFile) -> list[str]:
     if path.stat().st_size == 0:
         raise UnusableFileError(path.name, "empty file (0 bytes, no header row)")
     wanted = [c.name for c in src.table.columns]
-    wh.drop("stg", "stg_lines", "stg_lines0", "stg_raw", "stg_rejects")
+    wh.drop("chk", "stg", "stg_lines", "stg_lines0", "stg_raw", "stg_rejects")
     if src.fmt == "csv":
         present = _stage_csv(wh, src, wanted)
     elif src.fmt == "parquet":

@@ -173,7 +173,7 @@ def run_ingest(
         " WHERE run_id = ?",
         [status, json.dumps(report.totals()), run_id],
     )
-    wh.drop("stg", "stg_raw", "stg_lines", "stg_lines0", "chk", "typed", "dec", "q")
+    wh.drop("chk", "chk_flags", "stg", "stg_raw", "stg_lines", "stg_lines0", "typed", "dec", "q")
     if report_dir is not None:
         report_dir.mkdir(parents=True, exist_ok=True)
         (report_dir / f"{run_id}.dq.json").write_text(json.dumps(report.as_dict(), indent=2))
