@@ -38,9 +38,17 @@ def _root(
 
 def _register() -> None:
     # Imported here so `sever --help` stays fast and each stage owns its command module.
-    from sever.cli import alert_cmd, eval_cmd, ingest_cmd, sample_cmd, scan_cmd
+    from sever.cli import (
+        alert_cmd,
+        case_cmd,
+        eval_cmd,
+        ingest_cmd,
+        sample_cmd,
+        sar_cmd,
+        scan_cmd,
+    )
 
-    for module in (ingest_cmd, scan_cmd, alert_cmd, eval_cmd, sample_cmd):
+    for module in (ingest_cmd, scan_cmd, alert_cmd, case_cmd, sar_cmd, eval_cmd, sample_cmd):
         module.register(app)
 
 
