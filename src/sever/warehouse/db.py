@@ -108,9 +108,10 @@ def migrate(wh: Warehouse) -> int:
         "CREATE TABLE IF NOT EXISTS schema_version ("
         " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)",
     )
-    current = wh.scalar("migrate:current", "SELECT coalesce(max(version), 0) FROM schema_version")
+    applied = {v for (v,) in wh.rows("migrate:applied", "SELECT version FROM schema_version")}
+    current = max(applied, default=0)
     for version, name, sql in _migrations():
-        if version <= current:
+        if version in applied:
             continue
         with wh.transaction(f"migrate:{name}"):
             # Comments may hold ';' so they go before the split.
@@ -123,7 +124,7 @@ def migrate(wh: Warehouse) -> int:
                 "INSERT INTO schema_version VALUES (?, ?, now()::TIMESTAMP)",
                 [version, name],
             )
-        current = version
+        current = max(current, version)
     return current
 
 
