@@ -43,12 +43,14 @@ def _register() -> None:
         case_cmd,
         eval_cmd,
         ingest_cmd,
+        rules_cmd,
         sample_cmd,
         sar_cmd,
         scan_cmd,
     )
 
-    for module in (ingest_cmd, scan_cmd, alert_cmd, case_cmd, sar_cmd, eval_cmd, sample_cmd):
+    modules = (ingest_cmd, scan_cmd, alert_cmd, rules_cmd, case_cmd, sar_cmd, eval_cmd, sample_cmd)
+    for module in modules:
         module.register(app)
 
 

@@ -23,6 +23,7 @@ def register(app: typer.Typer) -> None:
         as_of: datetime | None = typer.Option(None, help="Scan as of (default: latest payment)."),
         lookback_days: int | None = typer.Option(None, help="Days before as-of to look at."),
         config: Path | None = typer.Option(None, help="Detection config YAML."),
+        rules: Path = typer.Option(Path("rules"), "--rules", help="Folder of analyst rules."),
     ) -> None:
         """Ingest, match signals, build features, score graphs, update alerts, export."""
         from sever.config import load
@@ -39,6 +40,7 @@ def register(app: typer.Typer) -> None:
                     cfg,
                     as_of=as_of,
                     lookback_days=lookback_days,
+                    rules_dir=rules if rules.is_dir() else None,
                     stage_hook=lambda s: status.update(f"scan: {s}"),
                 )
         finally:

@@ -48,6 +48,7 @@ def scan(
     *,
     as_of: datetime | None = None,
     lookback_days: int | None = None,
+    rules_dir: Path | None = None,
     stage_hook: Callable[[str], None] | None = None,
 ) -> ScanResult:
     from sever.alerts.build import upsert_alerts
@@ -58,6 +59,7 @@ def scan(
     from sever.graph.score import score_all
     from sever.ingest import run_ingest
     from sever.match import match_signals
+    from sever.rules.engine import rules_stage, shadow_report
     from sever.scan.report import write_report
 
     started = datetime.now(UTC).replace(tzinfo=None)
@@ -108,6 +110,14 @@ def scan(
     counts["scored_accounts"] = write_scores(wh, run_id, rows)
     done("graph")
     timings["networkx"] = round(nx_seconds, 3)
+    rules: dict[str, Any] | None = None
+    if rules_dir is not None:
+        # Rules read this run's detector scores (written above), then join them.
+        stage("rules")
+        rows, rules = rules_stage(wh, run_id, when, window_from, rules_dir, rows, cfg)
+        counts["scored_accounts"] = write_scores(wh, run_id, rows)
+        counts["rule_hits"] = {"live": rules["live_hits"], "shadow": rules["shadow_hits"]}
+        done("rules")
     stage("alerts")
     counts["alerts"] = upsert_alerts(wh, run_id, cfg.combiner["alert_min_score"])
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -121,10 +131,14 @@ def scan(
         "timings_s": timings,
         "data_quality": _dq_summary(ingest_report),
         "unusable_files": [f.file_name for f in ingest_report.unusable] if ingest_report else [],
+        "rules": rules,
         "fx_rates_present": bool(wh.scalar("scan:fx", "SELECT count(*) FROM fx_rates")),
     }
     stage("report")
     write_report(wh, run_id, record, out_dir)
+    if rules is not None:
+        with (out_dir / "report.md").open("a", encoding="utf-8") as fh:
+            fh.write("\n" + shadow_report(wh, run_id, rules["invalid"]))
     done("report")
     (out_dir / "run.json").write_text(json.dumps(record, indent=2, default=str) + "\n")
     wh.run(
