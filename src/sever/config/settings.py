@@ -16,7 +16,8 @@ class Settings(BaseSettings):
     warehouse: Path = Path("warehouse/sever.duckdb")
     # DuckDB resource limits: the nightly job shares a 2-core box with others.
     threads: int | None = None
-    memory_limit: str = "4GB"
+    # DuckDB's own limit; Python and the readers need headroom under a 4 GB process budget.
+    memory_limit: str = "3GB"
     # Phone numbers with no country prefix and no account country fall back to this.
     default_region: str = "US"
 
