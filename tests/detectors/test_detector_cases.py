@@ -9,8 +9,6 @@ against `account_scores` and `alerts.jsonl`. The format is in README.md.
 
 from __future__ import annotations
 
-import csv
-import itertools
 import json
 import re
 from collections.abc import Iterator
@@ -24,6 +22,7 @@ import yaml
 
 from sever.config import load as load_config
 from sever.graph.detectors import registry
+from sever.ingest.delivery import FILES, write_delivery
 from sever.scan.run import scan
 from sever.warehouse import Warehouse, open_warehouse
 
@@ -31,13 +30,7 @@ CASES_DIR = Path(__file__).parent / "cases"
 LOOKBACK_DAYS = 30
 # Not a detector, but the combiner's id for a signal lead with no evidence behind it.
 LEAD_ID = "signal_match"
-TABLES = {  # case key -> contract file it becomes
-    "accounts": "accounts.csv",
-    "transactions": "transactions.csv",
-    "identifiers": "account_identifiers.csv",
-    "fx_rates": "fx_rates.csv",
-    "signals": "signals.jsonl",
-}
+TABLES = FILES  # case key -> contract file it becomes
 CASE_KEYS = {"description", "as_of", "expect", "xfail", *TABLES}
 EXPECT_KEYS = {"account", "detector", "hit", "role", "min_score", "suspect"}
 
@@ -195,29 +188,8 @@ def _param(case: Case):
 # Running a case
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
 def write_inputs(case: Case, folder: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    for key, file_name in TABLES.items():
-        rows = case.rows(key)
-        if not rows:
-            continue
-        target = folder / file_name
-        if file_name.endswith(".jsonl"):
-            target.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-            continue
-        columns = list(dict.fromkeys(itertools.chain.from_iterable(rows)))
-        with target.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(columns)
-            writer.writerows([_cell(r.get(c)) for c in columns] for r in rows)
+    write_delivery(folder, {key: case.rows(key) for key in TABLES})
 
 
 @dataclass

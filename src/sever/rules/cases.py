@@ -11,8 +11,6 @@ real-time forms must agree on every case.
 
 from __future__ import annotations
 
-import csv
-import itertools
 import json
 import tempfile
 from dataclasses import dataclass, field
@@ -20,19 +18,12 @@ from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
+from sever.ingest.delivery import FILES, write_delivery
 from sever.rules.features import ensure_rule_features, prepare_scores
 from sever.rules.files import RuleFile
 from sever.rules.query import ACCOUNT_INPUT, hits_sql
 from sever.rules.spec import Ledger, RuleCase, expand
 from sever.warehouse import Warehouse, open_warehouse
-
-FILES = {
-    "accounts": "accounts.csv",
-    "transactions": "transactions.csv",
-    "identifiers": "account_identifiers.csv",
-    "fx_rates": "fx_rates.csv",
-    "signals": "signals.jsonl",
-}
 
 
 @dataclass
@@ -48,28 +39,8 @@ class CaseResult:
         return not self.failures
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
 def write_ledger(ledger: Ledger, folder: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    for key, name in FILES.items():
-        rows = list(expand(getattr(ledger, key, [])))
-        if not rows:
-            continue
-        if name.endswith(".jsonl"):
-            (folder / name).write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
-            continue
-        columns = list(dict.fromkeys(itertools.chain.from_iterable(rows)))
-        with (folder / name).open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(columns)
-            writer.writerows([_cell(r.get(c)) for c in columns] for r in rows)
+    write_delivery(folder, {key: expand(getattr(ledger, key, [])) for key in FILES})
 
 
 def _load(wh: Warehouse, rf: RuleFile, case: RuleCase, folder: Path, scratch: Path) -> list[str]:
