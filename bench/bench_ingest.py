@@ -9,7 +9,6 @@ Writes reports/bench/ingest.md and reports/bench/ingest.json.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import tempfile
@@ -17,16 +16,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from measure import BIN, ROOT, dataset, floor, run_measured
+from measure import BIN, ROOT, dataset_from_args, floor, run_measured
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--accounts", type=int, default=1_000_000)
-    ap.add_argument("--days", type=int, default=30)
-    ap.add_argument("--seed", type=int, default=1)
-    args = ap.parse_args()
-    data = dataset(args.accounts, args.days, args.seed)
+    args, data = dataset_from_args(__doc__)
     rows = sum(1 for _ in (data / "transactions.csv").open("rb")) - 1
     with tempfile.TemporaryDirectory() as tmp:
         base = floor(tmp, data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import subprocess
@@ -65,3 +66,13 @@ def floor(tmp: str, data: Path) -> Measured:
     return run_measured(
         [sys.executable, "-c", FLOOR, f"{tmp}/floor.duckdb", str(data / "transactions.csv")]
     )
+
+
+def dataset_from_args(description: str | None) -> tuple[argparse.Namespace, Path]:
+    """The --accounts/--days/--seed options every benchmark takes, and that dataset."""
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("--accounts", type=int, default=1_000_000)
+    ap.add_argument("--days", type=int, default=30)
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args()
+    return args, dataset(args.accounts, args.days, args.seed)
