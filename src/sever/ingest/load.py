@@ -20,8 +20,6 @@ from sever.ingest.suites import suite_for
 from sever.ingest.tables import BY_NAME, TableMap, clean_expr
 from sever.warehouse import Warehouse
 
-SEP = "chr(31)"
-
 
 @dataclass
 class FileReport:
@@ -211,7 +209,8 @@ def write(wh: Warehouse, tm: TableMap, src: SourceFile, run_id: str) -> FileRepo
     wh.run(
         f"ingest:{name}:quarantine",
         f"INSERT INTO quarantine SELECT '{name}', '{_esc(file_name)}', __row, digest,"
-        f" string_split(reasons, {SEP}), raw, '{run_id}', now()::TIMESTAMP FROM q WHERE NOT seen",
+        f" string_split(reasons, {dq_sql.REASON_SEP}), raw, '{run_id}', now()::TIMESTAMP"
+        " FROM q WHERE NOT seen",
     )
     wh.run(
         f"ingest:{name}:update",

@@ -20,6 +20,7 @@ from sever.ingest import signals
 from sever.ingest.load import FileReport, check, decide, dq_counts, table_map, write
 from sever.ingest.readers import SourceFile, discover, stage
 from sever.ingest.spec import TABLES
+from sever.ingest.tables import SIGNAL_ID_TYPE_SQL
 from sever.ingest.tags import parse_tags
 from sever.warehouse import Warehouse
 
@@ -65,20 +66,13 @@ def _normalise_identifiers(wh: Warehouse, table: str) -> None:
         )
     else:
         src = (
-            "SELECT DISTINCT m.id_type, c.indicator AS value, CAST(NULL AS VARCHAR) AS region,"
-            " c.platform FROM chk c JOIN (VALUES "
-            + ", ".join(f"('{k}', '{v}')" for k, v in _signal_types())
-            + ") m(signal_type, id_type) ON m.signal_type = c.type"
-            " WHERE c.__reasons IS NULL AND c.indicator IS NOT NULL"
+            f"SELECT DISTINCT {SIGNAL_ID_TYPE_SQL} AS id_type, c.indicator AS value,"
+            " CAST(NULL AS VARCHAR) AS region, c.platform FROM chk c"
+            f" WHERE c.__reasons IS NULL AND c.indicator IS NOT NULL"
+            f" AND {SIGNAL_ID_TYPE_SQL} IS NOT NULL"
         )
     wh.run("ingest:normalise:source", f"CREATE OR REPLACE TEMP TABLE id_src AS {src}")
     normalise_distinct(wh, "id_src", "id_norm")
-
-
-def _signal_types() -> list[tuple[str, str]]:
-    from sever.ingest.spec import SIGNAL_TO_ID_TYPE
-
-    return [(k, v) for k, v in SIGNAL_TO_ID_TYPE.items() if v]
 
 
 def ingest_file(wh: Warehouse, src: SourceFile, run_id: str) -> FileReport:
@@ -95,7 +89,7 @@ def ingest_file(wh: Warehouse, src: SourceFile, run_id: str) -> FileReport:
     with wh.transaction(f"ingest:{tm.spec.name}:write"):
         rep = write(wh, tm, src, run_id)
         if tm.spec.name == "signals":
-            repeat = signals.apply(wh, run_id)
+            repeat = signals.apply(wh)
             rep.duplicates += repeat
             rep.loaded -= repeat
         rep.dq = dq_counts(wh, checked)

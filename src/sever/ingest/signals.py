@@ -45,7 +45,7 @@ def purge(wh: Warehouse, ids_table: str) -> None:
         )
 
 
-def apply(wh: Warehouse, run_id: str) -> int:
+def apply(wh: Warehouse) -> int:
     """Write tags for kept signals and apply deletions; return deletions already applied before."""
     wh.run(
         "ingest:signals:retag",

@@ -7,7 +7,7 @@ and the columns compared to tell an exact duplicate from a changed row.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sever.ingest.spec import (
     ACCOUNT_IDENTIFIERS,
@@ -55,7 +55,6 @@ class TableMap:
     typed: tuple[tuple[str, str], ...]  # (warehouse column, SQL over cleaned row `c`)
     content: tuple[str, ...]  # warehouse columns compared for duplicate vs changed
     joins: str = ""  # extra FROM clause for typed expressions
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 TXN = TableMap(
@@ -142,7 +141,7 @@ IDS = TableMap(
     ),
 )
 
-_SIG_ID_TYPE = (
+SIGNAL_ID_TYPE_SQL = (
     "CASE c.type "
     + " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in SIGNAL_TO_ID_TYPE.items() if v)
     + " END"
@@ -155,7 +154,7 @@ SIG = TableMap(
     typed=(
         ("signal_id", "c.id"),
         ("signal_type", "c.type"),
-        ("id_type", _SIG_ID_TYPE),
+        ("id_type", SIGNAL_ID_TYPE_SQL),
         ("indicator_norm", "coalesce(n.value_norm, lower(c.indicator))"),
         ("indicator_valid", "coalesce(n.valid, true)"),
         ("owner", "c.owner"),
@@ -180,7 +179,7 @@ SIG = TableMap(
         "minor_perpetrator",
     ),
     joins=(
-        " LEFT JOIN id_norm n ON n.id_type = " + _SIG_ID_TYPE + " AND n.value = c.indicator"
+        " LEFT JOIN id_norm n ON n.id_type = " + SIGNAL_ID_TYPE_SQL + " AND n.value = c.indicator"
         " AND n.region IS NULL AND n.platform = c.platform"
         " LEFT JOIN (SELECT signal_row, list(tag ORDER BY tag) AS tags FROM stg_tags"
         " GROUP BY signal_row) t ON t.signal_row = c.__row"
