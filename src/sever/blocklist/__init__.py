@@ -1,0 +1,1 @@
+"""Block lists: candidates, analyst approval, signed releases, appeals and redress."""
