@@ -1,10 +1,12 @@
 """Build the rule feature tables when the ledger changed, and the scores rules can read.
 
 Reads transactions, accounts, fx_rates (through `features/sql/05_rule_windows.sql`),
-account_scores and signal_hits; writes f_rule_account_day, f_rule_pair_day, one
-`rule_feature_builds` row per build, and the temporary table `_rule_scores`. The tables
-cover all stored history and are rebuilt only when their inputs or the configuration
-changed (a fingerprint of row counts, last loads and parameters).
+account_scores and signal_hits; writes f_rule_account_day, f_rule_pair_day,
+f_rule_pair_first, f_rule_fx_seen, one `rule_feature_builds` row per build, and the
+temporary table `_rule_scores`. The tables cover all stored history. A nightly build
+rewrites only the days from the first one that new payments, fx rates or account changes
+touch (reading the 30 days before it); a change of SQL or parameters, or payments removed
+(retention), bring a full build.
 """
 
 from __future__ import annotations
@@ -12,17 +14,19 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from importlib import resources
 from typing import Any
 
 from sever.config import DetectionConfig, load
 from sever.features import params
 from sever.match import ACCOUNT_SIGNAL_SQL
-from sever.sqlutil import run_sql_file
+from sever.sqlutil import lit, run_sql_file
 from sever.warehouse import Warehouse
 
 SQL_PACKAGE, SQL_FILE = "sever.features.sql", "05_rule_windows.sql"
+# The longest window (30 days): an incremental build reads this far back before its first day.
+WINDOW_DAYS = 30
 
 
 def _params(cfg: DetectionConfig) -> dict[str, str]:
@@ -31,45 +35,134 @@ def _params(cfg: DetectionConfig) -> dict[str, str]:
     return params(cfg, epoch, epoch)
 
 
-def fingerprint(wh: Warehouse, cfg: DetectionConfig) -> str:
-    state = wh.rows(
-        "rules:fingerprint",
-        "SELECT (SELECT count(*) FROM transactions), (SELECT max(run_id) FROM transactions),"
-        " (SELECT count(*) FROM accounts), (SELECT max(updated_at) FROM accounts),"
-        " (SELECT count(*) FROM fx_rates), (SELECT sum(usd_rate) FROM fx_rates)",
-    )[0]
+def static_fingerprint(cfg: DetectionConfig) -> str:
+    """What forces a full build when it changes: the SQL text and the parameters."""
     sql = (resources.files(SQL_PACKAGE) / SQL_FILE).read_text(encoding="utf-8")
-    blob = json.dumps([list(state), _params(cfg), sql], default=str, sort_keys=True)
+    blob = json.dumps([_params(cfg), sql], sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _changed_from(wh: Warehouse, last: dict[str, Any]) -> date | str | None:
+    """The first day the inputs changed since `last` build, None if nothing did, or 'full'.
+
+    New payments rewrite from their first day; a new or changed fx rate from its date; an
+    account inserted or updated since the build from its first payment. Payments that
+    disappeared (retention) force a full build.
+    """
+    seen = list(last["txn_runs"] or [])
+    new = wh.rows(
+        "rules:incr:new_txns",
+        "SELECT count(*), min(CAST(ts AS DATE)) FROM transactions"
+        " WHERE NOT list_contains(?, run_id)",
+        [seen],
+    )[0]
+    total = wh.scalar("rules:incr:txn_rows", "SELECT count(*) FROM transactions")
+    if total != (last["txn_rows"] or 0) + new[0]:
+        return "full"
+    fx = wh.scalar(
+        "rules:incr:fx",
+        "SELECT min(date) FROM ((SELECT * FROM fx_rates EXCEPT SELECT * FROM f_rule_fx_seen)"
+        " UNION ALL (SELECT * FROM f_rule_fx_seen EXCEPT SELECT * FROM fx_rates))",
+    )
+    acct = wh.scalar(
+        "rules:incr:accounts",
+        "WITH changed AS (SELECT account_id FROM accounts WHERE updated_at >= ?)"
+        " SELECT min(CAST(ts AS DATE)) FROM transactions"
+        " WHERE sender_id IN (SELECT account_id FROM changed)"
+        " OR receiver_id IN (SELECT account_id FROM changed)",
+        [last["started_at"]],
+    )
+    days = [d for d in (new[1], fx, acct) if d is not None]
+    return min(days) if days else None
 
 
 def ensure_rule_features(
     wh: Warehouse, cfg: DetectionConfig | None = None, *, force: bool = False
 ) -> dict[str, Any]:
-    """Build the tables unless the last build saw the same inputs; say what happened."""
+    """Bring the tables up to date with the ledger; say what happened.
+
+    A full build the first time and whenever the SQL or parameters changed (or payments
+    were removed); otherwise only the days from the first changed one are rewritten.
+    """
     cfg = cfg or load()
-    fp = fingerprint(wh, cfg)
+    static = static_fingerprint(cfg)
     last = wh.records(
         "rules:last_build",
-        "SELECT fingerprint, seconds, account_day_rows, pair_day_rows FROM rule_feature_builds"
-        " ORDER BY built_at DESC LIMIT 1",
+        "SELECT fingerprint, static_fp, txn_rows, txn_runs, started_at, account_day_rows"
+        " FROM rule_feature_builds ORDER BY built_at DESC LIMIT 1",
     )
     present = wh.table_exists("f_rule_account_day") and wh.table_exists("f_rule_pair_day")
-    if not force and present and last and last[0]["fingerprint"] == fp:
-        return {"built": False, "seconds": 0.0, "account_day_rows": last[0]["account_day_rows"]}
+    from_day: date | str | None = "full"
+    if not force and present and last and last[0]["static_fp"] == static:
+        from_day = _changed_from(wh, last[0])
+        if from_day is None:
+            rows = last[0]["account_day_rows"]
+            return {"built": False, "mode": "none", "seconds": 0.0, "account_day_rows": rows}
+    started_at = wh.scalar("rules:now", "SELECT now()::TIMESTAMP")
     started = time.perf_counter()
-    run_sql_file(wh, SQL_PACKAGE, SQL_FILE, _params(cfg))
-    seconds = round(time.perf_counter() - started, 3)
-    rows = wh.rows(
-        "rules:build_rows",
-        "SELECT (SELECT count(*) FROM f_rule_account_day), (SELECT count(*) FROM f_rule_pair_day)",
-    )[0]
-    wh.run(
-        "rules:record_build",
-        "INSERT INTO rule_feature_builds VALUES (now()::TIMESTAMP, ?, ?, ?, ?)",
-        [fp, seconds, rows[0], rows[1]],
-    )
-    return {"built": True, "seconds": seconds, "account_day_rows": rows[0]}
+    runs = [r[0] for r in wh.rows("rules:txn_runs", "SELECT DISTINCT run_id FROM transactions")]
+    txn_rows = wh.scalar("rules:txn_rows", "SELECT count(*) FROM transactions")
+    p = _params(cfg)
+    full = from_day == "full"
+    if full:
+        p |= {"from_dn": "-2147483647", "data_from": "TIMESTAMP '0001-01-01 00:00:00'"}
+        p["account_day_into"] = "CREATE OR REPLACE TABLE f_rule_account_day AS"
+        p["pair_day_into"] = "CREATE OR REPLACE TABLE f_rule_pair_day AS"
+    else:
+        assert isinstance(from_day, date)
+        first = (from_day - date(1970, 1, 1)).days
+        p |= {
+            "from_dn": str(first),
+            "data_from": lit(
+                datetime.combine(from_day, datetime.min.time()) - timedelta(days=WINDOW_DAYS)
+            ),
+        }
+        p["account_day_into"] = "INSERT INTO f_rule_account_day"
+        p["pair_day_into"] = "INSERT INTO f_rule_pair_day"
+    # One transaction: a crash mid-build leaves the previous tables and their build record.
+    with wh.transaction("rules:build"):
+        if full:
+            wh.run("rules:pair_first:clear", "DELETE FROM f_rule_pair_first")
+        else:
+            for table in ("f_rule_account_day", "f_rule_pair_day"):
+                wh.run(
+                    f"rules:incr:clear:{table}", f"DELETE FROM {table} WHERE day >= ?", [from_day]
+                )
+        run_sql_file(wh, SQL_PACKAGE, SQL_FILE, p)
+        wh.run("rules:fx_seen:clear", "DELETE FROM f_rule_fx_seen")
+        wh.run(
+            "rules:fx_seen",
+            "INSERT INTO f_rule_fx_seen SELECT currency, date, usd_rate FROM fx_rates",
+        )
+        seconds = round(time.perf_counter() - started, 3)
+        rows = wh.rows(
+            "rules:build_rows",
+            "SELECT (SELECT count(*) FROM f_rule_account_day),"
+            " (SELECT count(*) FROM f_rule_pair_day)",
+        )[0]
+        mode = "full" if full else "incremental"
+        wh.run(
+            "rules:record_build",
+            "INSERT INTO rule_feature_builds (built_at, fingerprint, seconds, account_day_rows,"
+            " pair_day_rows, mode, from_day, static_fp, txn_rows, txn_runs, started_at)"
+            " VALUES (now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                static,
+                seconds,
+                rows[0],
+                rows[1],
+                mode,
+                None if full else from_day,
+                static,
+                txn_rows,
+                runs,
+                started_at,
+            ],
+        )
+    out = {"built": True, "mode": mode, "seconds": seconds, "account_day_rows": rows[0]}
+    if not full:
+        out["from_day"] = from_day
+    return out
 
 
 def score_run(wh: Warehouse, run_id: str | None) -> str | None:

@@ -7,7 +7,15 @@
 -- group-bys, never by self-joining the ledger. Days are numbered (dn: days since 1970-01-01)
 -- so that frames and interval ends are integer arithmetic.
 -- Not in features.FILES: the rules stage runs it (sever.rules.features) when the ledger
--- changed, not every scan; it takes the same parameters as the other files.
+-- changed, not every scan; it takes the same parameters as the other files plus:
+--   {from_dn}, {data_from}: write the days from day number from_dn on, reading payments from
+--     data_from (30 days earlier: the longest window) -- every feature of a day depends on
+--     that day and the 30 before it only, except first-time-ness, which f_rule_pair_first
+--     (each pair's first day over all history) carries across builds;
+--   {account_day_into}, {pair_day_into}: 'CREATE OR REPLACE TABLE x AS' for a full build,
+--     'INSERT INTO x' for an incremental one (the caller deleted the days from from_dn on).
+-- Distinct counters over k <= 30 days are exact from data_from + k on: a run cut at
+-- data_from starts again at its first day read, and a run that ended before it is gone.
 
 -- 1. Payer -> payee per day, with the pair's previous and next day (overall and per filter).
 CREATE OR REPLACE TEMP TABLE _rw_pair AS
@@ -25,7 +33,7 @@ WITH txn AS (
     FROM transactions t
     LEFT JOIN fx_rates r ON r.currency = t.currency AND r.date = CAST(t.ts AS DATE)
     LEFT JOIN accounts s ON s.account_id = t.sender_id
-    WHERE t.status = 'completed'
+    WHERE t.status = 'completed' AND t.ts >= {data_from}
 ),
 agg AS (
     SELECT
@@ -69,14 +77,16 @@ flagged AS (
                  THEN 1 ELSE 0 END < {minor_age}, false) AS minor,
         a.n_small > 0 AS small,
         a.n >= 2 AND a.last_usd >= a.first_usd * {escalation_ratio} AND a.last_usd >= a.max_usd
-            AS escalating
+            AS escalating,
+        pf.first_dn AS known_first_dn
     FROM agg a
     LEFT JOIN accounts p ON p.account_id = a.payer
+    LEFT JOIN f_rule_pair_first pf ON pf.payer = a.payer AND pf.payee = a.payee
 )
 SELECT
     f.*,
     f.minor AND f.n_gift_card > 0 AS minor_gc,
-    first_value(f.dn) OVER pair AS first_dn,
+    least(first_value(f.dn) OVER pair, coalesce(f.known_first_dn, f.dn)) AS first_dn,
     lag(f.dn) OVER pair AS prv,
     lead(f.dn) OVER pair AS nxt,
     max(f.dn) FILTER (WHERE f.minor) OVER before AS prv_minor,
@@ -112,7 +122,7 @@ i AS (
     SELECT
         payee AS account_id, dn,
         sum(n) AS in_n, sum(usd) AS in_usd, count(*) AS payers,
-        count_if(prv IS NULL) AS new_payers,
+        count_if(dn = first_dn) AS new_payers,
         count_if(minor) AS minor_payers,
         count_if(minor_gc) AS minor_gc_payers,
         sum(n_night) AS in_night, sum(n_plea) AS in_plea, sum(n_gc_crypto) AS in_gc_crypto,
@@ -136,8 +146,8 @@ o AS (
     SELECT
         payer AS account_id, dn,
         sum(n) AS out_n, sum(usd) AS out_usd, count(*) AS payees,
-        count_if(prv IS NULL) AS new_payees,
-        coalesce(sum(n) FILTER (WHERE prv IS NULL), 0) AS new_payee_payments,
+        count_if(dn = first_dn) AS new_payees,
+        coalesce(sum(n) FILTER (WHERE dn = first_dn), 0) AS new_payee_payments,
         max(n) AS max_to_one_payee,
         count_if(escalating) AS escalating_payees,
         sum(n_night) AS out_night, sum(n_plea) AS out_plea, sum(usd_gc_crypto) AS out_gc_crypto,
@@ -214,7 +224,7 @@ WITH pts AS (
                 ELSE CAST(t.amount AS DOUBLE) * r.usd_rate END AS usd
     FROM transactions t
     LEFT JOIN fx_rates r ON r.currency = t.currency AND r.date = CAST(t.ts AS DATE)
-    WHERE t.status = 'completed'
+    WHERE t.status = 'completed' AND t.ts >= {data_from}
       AND t.receiver_id IN (SELECT account_id FROM accounts WHERE kind <> 'external')
 )
 SELECT p.account_id, p.dn + k.k AS dn,
@@ -225,7 +235,7 @@ CROSS JOIN (VALUES (0), (1), (2)) AS k(k)
 GROUP BY p.account_id, p.dn + k.k;
 
 -- 4. Rolling windows over the active days; distinct counters from their runs.
-CREATE OR REPLACE TABLE f_rule_account_day AS
+{account_day_into}
 WITH w AS (
     SELECT
         account_id, dn,
@@ -306,7 +316,7 @@ WITH w AS (
         w30 AS (PARTITION BY account_id ORDER BY dn RANGE BETWEEN 29 PRECEDING AND CURRENT ROW)
 ),
 d AS (
-    SELECT w.*, CAST(DATE '1970-01-01' + w.dn AS DATE) AS day FROM w
+    SELECT w.*, CAST(DATE '1970-01-01' + w.dn AS DATE) AS day FROM w WHERE w.dn >= {from_dn}
 )
 SELECT
     d.account_id,
@@ -389,13 +399,22 @@ FROM d
 JOIN accounts a ON a.account_id = d.account_id
 LEFT JOIN _rw_median m ON m.account_id = d.account_id AND m.dn = d.dn;
 
--- 5. Per pair and day, for pair-scoped rules (payer or payee held by the institution).
-CREATE OR REPLACE TABLE f_rule_pair_day AS
+-- 5. Each pair's first day over all history, carried to the next build.
+CREATE OR REPLACE TEMP TABLE _rw_pair_first AS
+SELECT payer, payee, min(first_dn) AS first_dn
+FROM (
+    SELECT payer, payee, first_dn FROM f_rule_pair_first
+    UNION ALL
+    SELECT payer, payee, first_dn FROM _rw_pair
+) AS u
+GROUP BY payer, payee;
+
+CREATE OR REPLACE TABLE f_rule_pair_first AS SELECT * FROM _rw_pair_first;
+
+-- 6. Per pair and day, for pair-scoped rules (payer or payee held by the institution).
+{pair_day_into}
 WITH held AS (
     SELECT account_id FROM accounts WHERE kind <> 'external'
-),
-pairs AS (
-    SELECT payer, payee, min(dn) AS first_dn FROM _rw_pair GROUP BY payer, payee
 )
 SELECT
     p.payer, p.payee,
@@ -415,9 +434,11 @@ SELECT
     -- The payee has paid the payer back, on or before that day: friends, not extortion.
     coalesce(r.first_dn <= p.dn, false) AS pair_reciprocal
 FROM _rw_pair p
-LEFT JOIN pairs r ON r.payer = p.payee AND r.payee = p.payer
-WHERE p.payer IN (SELECT account_id FROM held) OR p.payee IN (SELECT account_id FROM held);
+LEFT JOIN _rw_pair_first r ON r.payer = p.payee AND r.payee = p.payer
+WHERE p.dn >= {from_dn}
+  AND (p.payer IN (SELECT account_id FROM held) OR p.payee IN (SELECT account_id FROM held));
 
 DROP TABLE IF EXISTS _rw_pair;
 DROP TABLE IF EXISTS _rw_daily;
-DROP TABLE IF EXISTS _rw_median
+DROP TABLE IF EXISTS _rw_median;
+DROP TABLE IF EXISTS _rw_pair_first

@@ -1,0 +1,115 @@
+"""Nightly rule-feature builds rewrite only the days new data touches, and get the same
+tables as a full rebuild: late payments, a changed fx rate and an account correction
+included."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from rules_oracle import START, _write, make_ledger
+from test_feature_windows import _same
+
+from sever.ingest import run_ingest
+from sever.rules.features import ensure_rule_features
+from sever.warehouse import Warehouse, open_warehouse
+
+
+def _tables(wh: Warehouse) -> dict[str, dict[tuple, dict]]:
+    keys = {
+        "f_rule_account_day": ("account_id", "day"),
+        "f_rule_pair_day": ("payer", "payee", "day"),
+    }
+    return {
+        table: {
+            tuple(r[k] for k in key): r for r in wh.records("test:snap", f"SELECT * FROM {table}")
+        }
+        for table, key in keys.items()
+    }
+
+
+def _differences(got: dict, want: dict) -> list:
+    out: list = []
+    for table in want:
+        if set(got[table]) != set(want[table]):
+            out.append((table, "rows", set(got[table]) ^ set(want[table])))
+            continue
+        out += [
+            (table, key, col)
+            for key, row in want[table].items()
+            for col, value in row.items()
+            if not _same(got[table][key][col], value)
+        ]
+    return out
+
+
+def _deliver(wh: Warehouse, folder: Path, accounts, txns, rates) -> None:
+    _write(folder, accounts, txns, rates)
+    report = run_ingest(wh, folder)
+    assert not any(f.quarantined for f in report.files), report.as_dict()
+
+
+def test_incremental_builds_equal_full_builds(tmp_path: Path) -> None:
+    accounts, txns, rates = make_ledger(7, tmp_path / "all")
+    day = lambda t: (t.ts - START).days  # noqa: E731
+    late = [t for t in txns if 5 <= day(t) <= 12][:3]  # delivered a delivery late
+    first = [t for t in txns if day(t) < 20 and t not in late]
+    second = [t for t in txns if 20 <= day(t) < 35] + late
+    third = [t for t in txns if day(t) >= 35]
+    assert first and second and third
+    wh = open_warehouse(None, threads=1, memory_limit=None)
+    try:
+        cut = {d: r for d, r in rates.items() if d < START.date() + timedelta(days=20)}
+        _deliver(wh, tmp_path / "d1", accounts, first, cut)
+        assert ensure_rule_features(wh)["mode"] == "full"
+
+        _deliver(wh, tmp_path / "d2", accounts, second, rates)
+        build = ensure_rule_features(wh)
+        assert build["mode"] == "incremental"
+        assert build["from_day"] == min(t.ts.date() for t in late)
+        incremental = _tables(wh)
+        ensure_rule_features(wh, force=True)
+        assert not _differences(incremental, _tables(wh))
+
+        # New days read only the 30 days before them; a corrected fx rate rewrites from its
+        # date, a corrected birth date from the account's first payment.
+        changed = dict(rates)
+        fx_day = START.date() + timedelta(days=40)
+        changed[fx_day] = round(rates[fx_day] * 1.5, 4)
+        _deliver(wh, tmp_path / "d3", accounts, third, changed)
+        build = ensure_rule_features(wh)
+        assert build["mode"] == "incremental"
+        assert build["from_day"] == min(t.ts.date() for t in third)
+        incremental = _tables(wh)
+        ensure_rule_features(wh, force=True)
+        assert not _differences(incremental, _tables(wh))
+
+        fixed = dict(accounts)
+        fixed["a1"] = {**accounts["a1"], "birth_date": date(2012, 5, 5)}
+        _deliver(wh, tmp_path / "d4", fixed, [], changed)
+        build = ensure_rule_features(wh)
+        assert build["mode"] == "incremental"
+        assert build["from_day"] == min(t.ts.date() for t in txns if "a1" in (t.sender, t.receiver))
+        incremental = _tables(wh)
+        ensure_rule_features(wh, force=True)
+        assert not _differences(incremental, _tables(wh))
+        assert ensure_rule_features(wh)["mode"] == "none"  # nothing new: nothing built
+    finally:
+        wh.close()
+
+
+def test_removed_payments_bring_a_full_build(tmp_path: Path) -> None:
+    accounts, txns, rates = make_ledger(8, tmp_path / "all")
+    wh = open_warehouse(None, threads=1, memory_limit=None)
+    try:
+        _deliver(wh, tmp_path / "d1", accounts, txns, rates)
+        ensure_rule_features(wh)
+        wh.run(
+            "test:retention", "DELETE FROM transactions WHERE ts < ?", [START + timedelta(days=9)]
+        )
+        build = ensure_rule_features(wh)
+        assert build["mode"] == "full"
+        days = wh.scalar("test:min_day", "SELECT min(day) FROM f_rule_account_day")
+        assert days >= (START + timedelta(days=9)).date()
+    finally:
+        wh.close()
