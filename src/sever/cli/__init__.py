@@ -42,14 +42,27 @@ def _register() -> None:
         alert_cmd,
         case_cmd,
         eval_cmd,
+        feedback_cmd,
         ingest_cmd,
+        report_cmd,
         rules_cmd,
         sample_cmd,
         sar_cmd,
         scan_cmd,
     )
 
-    modules = (ingest_cmd, scan_cmd, alert_cmd, rules_cmd, case_cmd, sar_cmd, eval_cmd, sample_cmd)
+    modules = (
+        ingest_cmd,
+        scan_cmd,
+        alert_cmd,
+        rules_cmd,
+        case_cmd,
+        sar_cmd,
+        feedback_cmd,
+        report_cmd,
+        eval_cmd,
+        sample_cmd,
+    )
     for module in modules:
         module.register(app)
 
