@@ -25,10 +25,10 @@ MANIFEST_FILE = "manifest.json"
 
 
 class Action(StrEnum):
-    ALLOW = "allow"    # explicit override after an upheld appeal
-    BLOCK = "block"    # payment refused
+    ALLOW = "allow"  # explicit override after an upheld appeal
+    BLOCK = "block"  # payment refused
     REVIEW = "review"  # payment held for an analyst
-    WARN = "warn"      # payer sees the victim-protection message before paying
+    WARN = "warn"  # payer sees the victim-protection message before paying
 
 
 # First match by precedence wins. `allow` comes first, as in Stripe Radar (allow, block,
@@ -74,12 +74,12 @@ class ReleaseEntry(_Frozen):
 
     entry_id: str
     id_type: str
-    key: str                     # keyed_hash(...) or, for raw recipients, the normalised value
+    key: str  # keyed_hash(...) or, for raw recipients, the normalised value
     action: Action
     applies_to: AppliesTo
     reason_code: str
     expires_at: datetime
-    provenance_id: str           # alert id, 'rule:id@version' or 'appeal:AP-...'
+    provenance_id: str  # alert id, 'rule:id@version' or 'appeal:AP-...'
 
 
 class DeltaLine(_Frozen):
@@ -100,8 +100,8 @@ class FileInfo(_Frozen):
 
 class Signature(_Frozen):
     alg: Literal["Ed25519"] = "Ed25519"
-    key_id: str                  # first 16 hex of sha256 of the raw public key
-    value: str                   # base64 of the signature over the unsigned manifest
+    key_id: str  # first 16 hex of sha256 of the raw public key
+    value: str  # base64 of the signature over the unsigned manifest
 
 
 class Manifest(_Frozen):
@@ -111,8 +111,8 @@ class Manifest(_Frozen):
     recipient: str
     created_at: datetime
     identifiers: Literal["hmac-sha256", "raw"]
-    hmac_key_id: str | None      # which recipient key hashed the entries
-    counts: dict[str, int]       # total, added, removed, and per action / id type
-    checksum: str                # sha256 of entries.jsonl
-    files: dict[str, FileInfo]   # every other file of the release directory
+    hmac_key_id: str | None  # which recipient key hashed the entries
+    counts: dict[str, int]  # total, added, removed, and per action / id type
+    checksum: str  # sha256 of entries.jsonl
+    files: dict[str, FileInfo]  # every other file of the release directory
     signature: Signature | None = None

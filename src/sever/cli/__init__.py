@@ -40,6 +40,7 @@ def _register() -> None:
     # Imported here so `sever --help` stays fast and each stage owns its command module.
     from sever.cli import (
         alert_cmd,
+        blocklist_cmd,
         case_cmd,
         eval_cmd,
         feedback_cmd,
@@ -58,6 +59,7 @@ def _register() -> None:
         rules_cmd,
         case_cmd,
         sar_cmd,
+        blocklist_cmd,
         feedback_cmd,
         report_cmd,
         eval_cmd,
