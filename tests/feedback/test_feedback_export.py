@@ -61,13 +61,15 @@ def _entry(wh: Warehouse, entry_id: str, action: str, subject: str, signals: lis
     )  # fmt: skip
     wh.run(
         "t:audit",
-        "INSERT INTO block_audit VALUES (?, ?, 'system', 'proposed', NULL, 'candidate', NULL)",
+        'INSERT INTO block_audit (entry_id, "at", actor, action, from_state, to_state, note)'
+        " VALUES (?, ?, 'system', 'proposed', NULL, 'candidate', NULL)",
         [entry_id, NOW],
     )
     if approved:
         wh.run(
             "t:audit",
-            "INSERT INTO block_audit VALUES (?, ?, ?, 'approved', 'candidate', 'approved', NULL)",
+            'INSERT INTO block_audit (entry_id, "at", actor, action, from_state, to_state, note)'
+            " VALUES (?, ?, ?, 'approved', 'candidate', 'approved', NULL)",
             [entry_id, NOW, ANALYST],
         )
 
@@ -219,6 +221,7 @@ def test_each_owner_gets_its_own_signals_outcomes(scenario, tmp_path: Path) -> N
             "reactions": reactions,
             "counts": {
                 "accounts_actioned": actioned,
+                "entries_overturned": 0,
                 "matches_confirmed": confirmed,
                 "matches_dismissed": dismissed,
                 "matches_outdated": 0,

@@ -57,7 +57,8 @@ def _entry(
     for i, (act, frm, to) in enumerate(steps):
         wh.run(
             "t:audit",
-            "INSERT INTO block_audit VALUES (?, ?, ?, ?, ?, ?, NULL)",
+            'INSERT INTO block_audit (entry_id, "at", actor, action, from_state, to_state, note)'
+            " VALUES (?, ?, ?, ?, ?, ?, NULL)",
             [entry_id, at + timedelta(seconds=i), ANALYST, act, frm, to],
         )
 

@@ -162,7 +162,8 @@ def _uphold(
     family = _family(wh, entry)
     for i, e in enumerate(family):
         if e["state"] != "removed":
-            store.move(wh, e, "removed", at, actor, "appeal_upheld" if i == 0 else "removed", text)
+            action = "appeal_upheld" if i == 0 else "removed"
+            store.move(wh, e, "removed", at, actor, action, text, appeal=appeal_id)
     overturned: dict[tuple[str, str], str] = {}
     for e in family:
         overturned.setdefault((e["id_type"], e["value_norm"]), e["entry_id"])
@@ -199,6 +200,7 @@ def _uphold(
             None,
             "approved",
             f"allow override for {appeal_id}, overturning {override_of}",
+            appeal_id,
         )
         allows.append(allow_id)
     return allows

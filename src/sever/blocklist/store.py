@@ -79,12 +79,14 @@ def audit(
     from_state: str | None,
     to_state: str | None,
     note: str | None = None,
+    appeal: str | None = None,
 ) -> None:
+    """Append one step; `appeal` names the appeal that caused it, if one did."""
     wh.run(
         "blocklist:audit",
-        'INSERT INTO block_audit (entry_id, "at", actor, action, from_state, to_state, note)'
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [entry, at, actor, action, from_state, to_state, note],
+        'INSERT INTO block_audit (entry_id, "at", actor, action, from_state, to_state, note,'
+        " appeal_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [entry, at, actor, action, from_state, to_state, note, appeal],
     )
 
 
@@ -96,6 +98,7 @@ def move(
     actor: str,
     action: str,
     note: str | None = None,
+    appeal: str | None = None,
     **sets: Any,
 ) -> None:
     """Move one entry (as read) to `to_state`, set extra columns, and audit it."""
@@ -113,7 +116,7 @@ def move(
         f"UPDATE block_entries SET {assignments} WHERE entry_id = ? AND state = ?",
         [*cols.values(), entry["entry_id"], from_state],
     )
-    audit(wh, entry["entry_id"], at, actor, action, from_state, to_state, note)
+    audit(wh, entry["entry_id"], at, actor, action, from_state, to_state, note, appeal)
 
 
 def list_entries(

@@ -37,7 +37,8 @@ def register(app: typer.Typer) -> None:
         """Export analysts' decisions of the period per signal owner (same period, same bytes).
 
         Escalated or actioned (blocked, restricted or reported) -> HELPFUL, SAW_THIS_TOO;
-        dismissed -> NOT_HELPFUL; dismissed on a stale signal -> OUTDATED. Deleted
+        dismissed, or a block it led to overturned on appeal -> NOT_HELPFUL; dismissed on a
+        stale signal -> OUTDATED. Deleted
         signals get nothing; each line goes only to the signal's own owner.
         """
         from sever.feedback import export

@@ -7,7 +7,8 @@ so exporting the same period from the same warehouse gives the same bytes.
 
 A line carries only what the owner already knows (its own descriptor id and type) and
 the outcome: ThreatExchange reactions and counts. Never an account id, an identifier,
-a victim, an alert or case id, or whether a SAR was filed (see `sever.feedback.reactions`).
+a victim, an alert, case, block-list entry or appeal id, or whether a SAR was filed (see
+`sever.feedback.reactions`).
 Minor-perpetrator signals (shared 1:1) are reported only to their owner, as every
 signal is: a line goes only into the file of the signal's own owner.
 """
@@ -56,6 +57,7 @@ def line(fb: SignalFeedback) -> dict[str, Any]:
         "reactions": o.reactions(),
         "counts": {
             "accounts_actioned": o.accounts_actioned,
+            "entries_overturned": o.overturned,
             "matches_confirmed": o.confirmed,
             "matches_dismissed": o.dismissed,
             "matches_outdated": o.outdated,
@@ -118,6 +120,7 @@ def export(
                 "sha256": digest,
                 "outcomes": dict(sorted(outcomes.items())),
                 "accounts_actioned": sum(fb.outcomes.accounts_actioned for fb in items),
+                "entries_overturned": sum(fb.outcomes.overturned for fb in items),
             }
         )
     summary = {

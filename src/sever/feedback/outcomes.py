@@ -1,9 +1,9 @@
 """Collect, per shared signal, what analysts decided about its matches in a period.
 
-Reads alert_audit, alerts, block_audit, block_entries, cases, case_alerts,
-case_subjects, signals and signal_tombstones; writes nothing.
+Reads alert_audit, alerts, block_appeals, block_audit, block_entries, cases,
+case_alerts, case_subjects, signals and signal_tombstones; writes nothing.
 
-Three kinds of event count, each by the wall-clock time the engine recorded it:
+Four kinds of event count, each by the wall-clock time the engine recorded it:
 
 - an alert's last decision in the period (escalated or dismissed; a later reopen in
   the period withdraws it). Victim alerts are left out: they protect a payer and say
@@ -12,6 +12,12 @@ Three kinds of event count, each by the wall-clock time the engine recorded it:
 - a block-list entry approved (by an analyst or an approved rule) with a restricting
   action (block, review, warn; never an `allow` override), for its subject account.
 - a case filed, for each subject whose own alert in the case cites the signal.
+- an appeal upheld: each entry it removed that had been in force (approved, appealed
+  or expired; not a mere candidate of the same evidence) is *overturned*, for the
+  signals it rested on. `appeals.decide` records the appeal id on the audit rows of
+  every entry it removed, which ties the entries on the same evidence to it. An
+  account with an overturned entry on a signal is not actioned by that signal in the
+  period (see `sever.feedback.reactions`), even if the entry was approved in it.
 
 Only signals the warehouse still holds are reported: a deleted signal (tombstoned) has
 no row, so nothing about it is ever exported.
@@ -26,6 +32,7 @@ from sever.impact.period import Period
 from sever.warehouse import Warehouse
 
 RESTRICTING_ACTIONS = ("block", "review", "warn")
+ONCE_IN_FORCE = ("approved", "appealed", "expired")  # states an entry reaches only approved
 
 OUTCOMES_SQL = """
 WITH decisions AS (
@@ -63,8 +70,30 @@ filed AS (
     JOIN case_subjects s ON s.case_id = c.case_id AND s.account_id = a.subject_account_id
     WHERE c.state = 'filed' AND c.filed_at >= $start AND c.filed_at < $end
 ),
+overturned AS (
+    -- entries an appeal upheld in the period removed, if they had ever been in force
+    SELECT DISTINCT e.entry_id, e.subject_account_id, e.signal_ids
+    FROM block_appeals p
+    JOIN block_audit b ON b.appeal_id = p.appeal_id
+    JOIN block_entries e ON e.entry_id = b.entry_id
+    WHERE p.state = 'upheld' AND p.decided_at >= $start AND p.decided_at < $end
+      AND b.action IN ('appeal_upheld', 'removed') AND b.to_state = 'removed'
+      AND list_contains($once_in_force, b.from_state)
+      AND list_contains($restricting, e.action)
+),
+wronged AS (
+    SELECT 'entry:' || entry_id AS action_ref, subject_account_id AS account_id,
+           unnest(signal_ids) AS signal_id
+    FROM overturned
+),
 actioned AS (
-    SELECT * FROM blocked UNION SELECT * FROM filed
+    -- overturned beats actioned for the same signal and account (or the same entry)
+    SELECT * FROM (SELECT * FROM blocked UNION SELECT * FROM filed) x
+    WHERE NOT EXISTS (
+        SELECT 1 FROM wronged w
+        WHERE w.signal_id = x.signal_id
+          AND (w.account_id = x.account_id OR w.action_ref = x.action_ref)
+    )
 ),
 live AS (
     SELECT s.* FROM signals s
@@ -89,17 +118,22 @@ by_action AS (
     SELECT signal_id, count(DISTINCT account_id) AS accounts_actioned,
            count(DISTINCT action_ref) AS actions
     FROM actioned GROUP BY signal_id
+),
+by_overturn AS (
+    SELECT signal_id, count(DISTINCT action_ref) AS overturned FROM wronged GROUP BY signal_id
 )
 SELECT s.owner, s.signal_id, s.signal_type,
        coalesce(b.accounts_actioned, 0) AS accounts_actioned,
        coalesce(b.actions, 0) AS actions,
        coalesce(a.confirmed, 0) AS confirmed,
        coalesce(a.dismissed, 0) AS dismissed,
-       coalesce(a.outdated, 0) AS outdated
+       coalesce(a.outdated, 0) AS outdated,
+       coalesce(o.overturned, 0) AS overturned
 FROM live s
 LEFT JOIN by_alert a USING (signal_id)
 LEFT JOIN by_action b USING (signal_id)
-WHERE a.signal_id IS NOT NULL OR b.signal_id IS NOT NULL
+LEFT JOIN by_overturn o USING (signal_id)
+WHERE a.signal_id IS NOT NULL OR b.signal_id IS NOT NULL OR o.signal_id IS NOT NULL
 ORDER BY s.owner, s.signal_id
 """
 
@@ -117,13 +151,19 @@ def collect(wh: Warehouse, period: Period, stale_after_days: int) -> list[Signal
     rows = wh.records(
         "feedback:outcomes",
         OUTCOMES_SQL,
-        {**period.params, "restricting": list(RESTRICTING_ACTIONS), "stale_days": stale_after_days},
+        {
+            **period.params,
+            "restricting": list(RESTRICTING_ACTIONS),
+            "once_in_force": list(ONCE_IN_FORCE),
+            "stale_days": stale_after_days,
+        },
     )
     found = []
     for r in rows:
         counts = SignalOutcomes(
             accounts_actioned=r["accounts_actioned"],
             actions=r["actions"],
+            overturned=r["overturned"],
             confirmed=r["confirmed"],
             dismissed=r["dismissed"],
             outdated=r["outdated"],

@@ -10,8 +10,11 @@ REVIEWED. A recipient posts them on a descriptor as a comma-separated list
 developers.facebook.com/docs/threat-exchange/reference/reacting; python-threatexchange's
 `ThreatExchangeAPI.react_to_threat_descriptor` sends the same `reactions` field).
 
-How outcomes map, per descriptor and period (the strongest outcome wins):
+How outcomes map, per descriptor and period (the strongest outcome wins, in this order):
 
+- overturned (a restriction resting on the signal, an approved block-list entry, was
+  removed by an upheld appeal) -> NOT_HELPFUL, REVIEWED: the signal led to a wrong
+  action against an account holder.
 - confirmed (an alert citing the signal was escalated) or actioned (an account it
   pointed to was restricted by an approved block-list entry, or reported to the
   authorities) -> HELPFUL ("helped lead to the discovery of harmful content"),
@@ -26,6 +29,16 @@ How outcomes map, per descriptor and period (the strongest outcome wins):
 DISAGREE_WITH_TAGS is never derived: the warehouse records no analyst judgment about
 tags, and ThreatExchange reads that reaction without a re-upload as a NON_MALICIOUS
 report, which would overstate a dismissal.
+
+Overturned comes first, even before actioned: an upheld appeal is the most reviewed
+decision about a signal (an analyst approved the restriction, then a second one, who
+neither approved it nor filed the appeal, found it wrong), and a signal that harmed an
+account holder is what its owner most needs to hear about, even if it also helped
+elsewhere; the counts still carry both. Per account too, overturned beats actioned: an
+account whose restriction on the signal was overturned in the period counts only in
+`overturned`, never in `accounts_actioned`, whatever else the period did about it, so
+the same entry's approval in the same period is withdrawn (as a reopen withdraws an
+alert decision) and an overturn never shows what else was done about that account.
 
 A filed SAR is never named. Its existence is confidential (31 U.S.C. 5318(g)(2);
 31 CFR 1020.320(e)), so a filing counts only towards the generic "actioned" outcome
@@ -54,6 +67,7 @@ class Reaction(StrEnum):
 class Outcome(StrEnum):
     """The one outcome a descriptor gets for a period, strongest first."""
 
+    OVERTURNED = "overturned"
     ACTIONED = "actioned"
     CONFIRMED = "confirmed"
     DISMISSED = "dismissed"
@@ -61,6 +75,7 @@ class Outcome(StrEnum):
 
 
 REACTIONS: dict[Outcome, tuple[Reaction, ...]] = {
+    Outcome.OVERTURNED: (Reaction.NOT_HELPFUL, Reaction.REVIEWED),
     Outcome.ACTIONED: (Reaction.HELPFUL, Reaction.SAW_THIS_TOO, Reaction.REVIEWED),
     Outcome.CONFIRMED: (Reaction.HELPFUL, Reaction.SAW_THIS_TOO, Reaction.REVIEWED),
     Outcome.DISMISSED: (Reaction.NOT_HELPFUL, Reaction.REVIEWED),
@@ -72,13 +87,16 @@ REACTIONS: dict[Outcome, tuple[Reaction, ...]] = {
 class SignalOutcomes:
     """What analysts decided in a period about one signal's matches (counts only)."""
 
-    accounts_actioned: int
+    accounts_actioned: int  # accounts restricted or reported, none of them overturned
     actions: int  # approved block-list entries and reports behind those accounts
+    overturned: int  # once-approved entries an upheld appeal removed
     confirmed: int  # alerts escalated
     dismissed: int  # alerts dismissed while the signal was current
     outdated: int  # alerts dismissed while the signal was stale
 
     def outcome(self) -> Outcome | None:
+        if self.overturned:
+            return Outcome.OVERTURNED
         if self.actions:
             return Outcome.ACTIONED
         if self.confirmed:
