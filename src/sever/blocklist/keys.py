@@ -46,6 +46,7 @@ def paths(keys_dir: Path | None = None) -> KeyPaths:
 
 
 def hmac_key_id(key: bytes) -> str:
+    """First 16 hex of sha256 of the key: names the key without revealing it."""
     return hashlib.sha256(key).hexdigest()[:16]
 
 
@@ -87,14 +88,14 @@ def load_signing(keys_dir: Path | None = None) -> Ed25519PrivateKey:
     return signing.load_private(kp.signing_private)
 
 
-def load_recipient(name: str, keys_dir: Path | None = None) -> bytes:
-    path = paths(keys_dir).recipient(name)
+def read_hmac_key(path: Path) -> bytes:
+    """A recipient's HMAC key file: one line of hex, at least 32 bytes."""
     try:
         text = path.read_text(encoding="ascii").strip()
     except FileNotFoundError:
-        raise UserError(
-            f"{path}: no HMAC key for recipient {name}; run `sever blocklist keys init`"
-        ) from None
+        raise UserError(f"{path}: no HMAC key; run `sever blocklist keys init`") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"{path}: cannot read the HMAC key ({exc})") from None
     try:
         key = bytes.fromhex(text)
     except ValueError:
@@ -102,3 +103,7 @@ def load_recipient(name: str, keys_dir: Path | None = None) -> bytes:
     if len(key) < 32:
         raise UserError(f"{path}: the key has {len(key)} bytes; at least 32 are required")
     return key
+
+
+def load_recipient(name: str, keys_dir: Path | None = None) -> bytes:
+    return read_hmac_key(paths(keys_dir).recipient(name))

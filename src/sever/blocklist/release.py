@@ -36,6 +36,7 @@ from sever.blocklist.spec import (
     Manifest,
     ReleaseEntry,
     keyed_hash,
+    release_dir,
 )
 from sever.errors import UserError
 from sever.warehouse import Warehouse
@@ -51,10 +52,6 @@ class ReleaseResult:
     created: bool
     counts: dict[str, int] = field(default_factory=dict)
     note: str = ""
-
-
-def release_dir(releases_dir: Path, release_no: int, recipient: str) -> Path:
-    return releases_dir / f"R{release_no:06d}" / recipient
 
 
 def _aware(at: datetime) -> datetime:
@@ -150,7 +147,7 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _write_release(
+def write_release(
     root: Path,
     no: int,
     previous_no: int | None,
@@ -162,6 +159,11 @@ def _write_release(
     created_at: datetime,
     signer: Any,
 ) -> Manifest:
+    """Write one release directory for `recipient` (entries, delta, exports) and sign it.
+
+    Refuses an existing directory: a release never changes once written.
+    """
+    entries = sorted(entries, key=lambda e: (e.key, e.entry_id))
     root.mkdir(parents=True)
     (root / ENTRIES_FILE).write_text(_jsonl(entries), encoding="utf-8")
     delta = _delta(entries, previous)
@@ -281,7 +283,7 @@ def publish(
                 previous_no, previous = _previous(wh, r.name, keyer)
                 target = release_dir(releases_dir, no, r.name)
                 written.append(target)
-                m = _write_release(
+                m = write_release(
                     target,
                     no,
                     previous_no,

@@ -14,6 +14,7 @@ import hashlib
 import hmac
 from datetime import datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -55,6 +56,11 @@ ENTRY_ID_TYPES = (
     "bank_account",
     "url",
 )
+
+
+def release_dir(releases: Path, release_no: int, recipient: str) -> Path:
+    """Where release `release_no` for `recipient` lives under the releases folder."""
+    return releases / f"R{release_no:06d}" / recipient
 
 
 def keyed_hash(key: bytes, id_type: str, value_norm: str) -> str:

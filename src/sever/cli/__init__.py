@@ -50,6 +50,7 @@ def _register() -> None:
         sample_cmd,
         sar_cmd,
         scan_cmd,
+        serve_cmd,
     )
 
     modules = (
@@ -60,6 +61,7 @@ def _register() -> None:
         case_cmd,
         sar_cmd,
         blocklist_cmd,
+        serve_cmd,
         feedback_cmd,
         report_cmd,
         eval_cmd,

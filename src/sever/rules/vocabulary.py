@@ -209,6 +209,16 @@ def families(scope: Scope) -> dict[str, Feature]:
     return out
 
 
+def single_payment(column: Column) -> bool:
+    """Whether one payment can supply the value, for real-time screening (`sever.realtime`).
+
+    Account attributes can: a payment system knows its own customers' kind, KYC level,
+    country, age and account age and sends them with the payment. Windowed features and
+    scan scores cannot: they need the ledger's history or a scan.
+    """
+    return column.feature in ATTRIBUTES
+
+
 def account_day_columns() -> list[str]:
     """Columns of f_rule_account_day besides account_id and day, in vocabulary order."""
     return [n for f in ACCOUNT for n in f.names()]
