@@ -20,15 +20,28 @@ import typer
 from sever.errors import ExitCode, SeverError, UserError
 
 Releases = Annotated[
-    Path, typer.Option("--releases", help="Folder of releases (R<no:06d>/<recipient>/).")
+    Path | None,
+    typer.Option(
+        "--releases",
+        help="Folder of releases (R<no:06d>/<recipient>/); default $SEVER_RELEASES_DIR or"
+        " ./releases.",
+    ),
 ]
 Recipient = Annotated[str, typer.Option("--recipient", help="Whose releases to load.")]
 PublicKey = Annotated[
-    Path, typer.Option("--public-key", help="Ed25519 release verification key (PEM).")
+    Path | None,
+    typer.Option(
+        "--public-key",
+        help="Ed25519 release verification key (PEM); default <keys dir>/signing.pub.",
+    ),
 ]
 HmacKey = Annotated[
     Path | None,
-    typer.Option("--hmac-key", help="The recipient's HMAC key file (hex); for hashed releases."),
+    typer.Option(
+        "--hmac-key",
+        help="The recipient's HMAC key file (hex), for hashed releases; default"
+        " <keys dir>/recipients/<recipient>.key when it exists.",
+    ),
 ]
 Rules = Annotated[
     Path | None,
@@ -44,12 +57,26 @@ Approvals = Annotated[
 ]
 
 
+def _paths(
+    releases: Path | None, recipient: str, public_key: Path | None, hmac_key: Path | None
+) -> tuple[Path, Path, Path | None]:
+    """Flags, else where `sever blocklist keys init` and `release` put things."""
+    from sever.blocklist import keys
+    from sever.blocklist.config import BlocklistSettings
+
+    kp = keys.paths()
+    default_hmac = kp.recipient(recipient)
+    return (
+        releases or BlocklistSettings().releases_dir,
+        public_key or kp.signing_public,
+        hmac_key or (default_hmac if default_hmac.exists() else None),
+    )
+
+
 def register(app: typer.Typer) -> None:
     @app.command("serve")
     def serve(
-        releases: Releases,
         recipient: Recipient,
-        public_key: PublicKey,
         clients: Annotated[
             Path,
             typer.Option("--clients", help="Clients file: client id -> token_sha256, recipient."),
@@ -57,6 +84,8 @@ def register(app: typer.Typer) -> None:
         state_dir: Annotated[
             Path, typer.Option("--state-dir", help="Where decision and ack logs are appended.")
         ],
+        releases: Releases = None,
+        public_key: PublicKey = None,
         hmac_key: HmacKey = None,
         rules: Rules = None,
         warehouse: Approvals = None,
@@ -81,6 +110,7 @@ def register(app: typer.Typer) -> None:
         from sever.realtime.api import create_app
         from sever.realtime.config import ENV, ServiceConfig
 
+        releases, public_key, hmac_key = _paths(releases, recipient, public_key, hmac_key)
         cfg = ServiceConfig(
             releases, recipient, public_key, clients, state_dir, hmac_key, rules, warehouse,
             poll, max_body,
@@ -110,9 +140,9 @@ def register(app: typer.Typer) -> None:
         payment: Annotated[
             Path, typer.Argument(help="Payment JSON (the POST /v1/screen body); '-' for stdin.")
         ],
-        releases: Releases,
         recipient: Recipient,
-        public_key: PublicKey,
+        releases: Releases = None,
+        public_key: PublicKey = None,
         hmac_key: HmacKey = None,
         rules: Rules = None,
         warehouse: Approvals = None,
@@ -129,6 +159,7 @@ def register(app: typer.Typer) -> None:
         from sever.realtime.rules import EMPTY, load_rule_set
         from sever.realtime.schema import ScreenRequest
 
+        releases, public_key, hmac_key = _paths(releases, recipient, public_key, hmac_key)
         try:
             body = sys.stdin.buffer.read() if str(payment) == "-" else payment.read_bytes()
             request = parse(ScreenRequest, body)
