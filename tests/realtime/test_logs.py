@@ -52,3 +52,21 @@ def test_no_logs_is_nothing_to_do(tmp_path) -> None:
         assert import_logs(wh, tmp_path)["outcomes_added"] == 0
     finally:
         wh.close()
+
+
+def test_money_stopped_is_counted_in_usd(tmp_path, releases, private, public_path) -> None:
+    """A USD payment needs no amount_usd; another currency without one counts as unknown."""
+    write_release(releases, 1, [E("BE-h", "payment_handle", "$bobby", "block", "payee")], private)
+    cfg = config(tmp_path, releases, public_path)
+    usd = {k: v for k, v in PAYMENT.items() if k != "amount_usd"} | {"amount": 25}
+    eur = usd | {"currency": "EUR"}
+    with TestClient(create_app(cfg)) as client:
+        for body in (usd, eur):
+            assert client.post("/v1/screen", json=body, headers=AUTH).json()["action"] == "block"
+    wh = open_warehouse(None, memory_limit="1GB")
+    try:
+        import_logs(wh, cfg.state_dir)
+        got = wh.rows("test", "SELECT amount_usd FROM screen_outcomes ORDER BY decided_at")
+        assert got == [(25.0,), (None,)]
+    finally:
+        wh.close()

@@ -412,12 +412,28 @@ def register(app: typer.Typer) -> None:
         out.print(f"{a['client_id']} runs R{release_no:06d} for {recipient}")
 
     @bl.command("status")
-    def status_cmd(warehouse: Path | None = WarehouseOption) -> None:
+    def status_cmd(
+        state_dir: Path | None = typer.Option(
+            None,
+            "--state-dir",
+            help="First load the screening service's decision and ack logs from this folder.",
+        ),
+        warehouse: Path | None = WarehouseOption,
+    ) -> None:
         """Which payment system runs which release, and how far behind the latest it is."""
         from sever.blocklist import acks
 
         wh = warehouse_from(warehouse)
         try:
+            if state_dir is not None:
+                from sever.realtime.logs import import_logs
+
+                loaded = import_logs(wh, state_dir)
+                out.print(
+                    f"service logs: {loaded['acks_added']} new acks,"
+                    f" {loaded['outcomes_added']} new screening outcomes",
+                    highlight=False,
+                )
             rows = acks.status(wh)
             counts = wh.records(
                 "cli:blocklist:counts",

@@ -76,7 +76,7 @@ class ScreenEndpoint:
                 "release_no": d.release_no,
                 "decided_at": utc_now(),
                 "action": d.action,
-                "amount_usd": req.amount_usd,
+                "amount_usd": req.usd,
                 "channel": req.channel,
                 "reason_codes": d.reason_codes,
                 "entry_ids": d.entry_ids,

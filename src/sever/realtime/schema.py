@@ -82,6 +82,13 @@ class ScreenRequest(_Strict):
     channel: Channel
     country: Country | None = Field(None, description="where the sender was (IP or KYC)")
 
+    @property
+    def usd(self) -> float | None:
+        """The amount in USD: given, or the amount itself for a USD payment."""
+        if self.amount_usd is None and self.currency == "USD":
+            return self.amount
+        return self.amount_usd
+
     def to_payment(self) -> Payment:
         return Payment(
             self.sender.to_party(),
@@ -89,7 +96,7 @@ class ScreenRequest(_Strict):
             self.amount,
             self.currency,
             self.channel,
-            self.amount_usd,
+            self.usd,
             self.country.upper() if self.country else None,
         )
 
