@@ -50,12 +50,14 @@ def _register() -> None:
         sample_cmd,
         sar_cmd,
         scan_cmd,
+        schedule_cmd,
         serve_cmd,
     )
 
     modules = (
         ingest_cmd,
         scan_cmd,
+        schedule_cmd,
         alert_cmd,
         rules_cmd,
         case_cmd,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
@@ -66,18 +67,25 @@ def register(app: typer.Typer) -> None:
         data_dir: Path = typer.Argument(..., help="Directory holding the contract's files."),
         warehouse: Path | None = WarehouseOption,
         report_dir: Path = typer.Option(Path("reports/runs"), help="Where to write the DQ JSON."),
+        wait: int = typer.Option(0, help="Seconds to wait if another run holds the warehouse."),
     ) -> None:
         """Validate and load transactions, accounts, identifiers, signals and fx rates.
 
         Bad rows are quarantined with every reason; exits 1 only when a file is unusable.
         """
+        from sever.config import get_settings
         from sever.ingest import run_ingest
+        from sever.ops import lock, runlog
 
-        wh = warehouse_from(warehouse)
-        try:
-            report = run_ingest(wh, data_dir, report_dir=report_dir)
-        finally:
-            wh.close()
+        with lock.hold(
+            warehouse or get_settings().warehouse, wait=wait, what="sever ingest", on_wait=out.print
+        ):
+            wh = warehouse_from(warehouse)
+            try:
+                runlog.recover(wh, datetime.now(UTC).replace(tzinfo=None))
+                report = run_ingest(wh, data_dir, report_dir=report_dir)
+            finally:
+                wh.close()
         render(report)
         if report.unusable:
             raise typer.Exit(int(ExitCode.FAILED))

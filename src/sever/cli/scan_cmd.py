@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
@@ -24,27 +24,33 @@ def register(app: typer.Typer) -> None:
         lookback_days: int | None = typer.Option(None, help="Days before as-of to look at."),
         config: Path | None = typer.Option(None, help="Detection config YAML."),
         rules: Path = typer.Option(Path("rules"), "--rules", help="Folder of analyst rules."),
+        wait: int = typer.Option(0, help="Seconds to wait if another run holds the warehouse."),
     ) -> None:
         """Ingest, match signals, build features, score graphs, update alerts, export."""
-        from sever.config import load
+        from sever.config import get_settings, load
+        from sever.ops import lock, runlog
         from sever.scan.run import scan
 
         cfg = load(str(config) if config else None)
-        wh = warehouse_from(warehouse)
-        try:
-            with out.status("scanning") as status:
-                result = scan(
-                    wh,
-                    data_dir,
-                    out_dir,
-                    cfg,
-                    as_of=as_of,
-                    lookback_days=lookback_days,
-                    rules_dir=rules if rules.is_dir() else None,
-                    stage_hook=lambda s: status.update(f"scan: {s}"),
-                )
-        finally:
-            wh.close()
+        with lock.hold(
+            warehouse or get_settings().warehouse, wait=wait, what="sever scan", on_wait=out.print
+        ):
+            wh = warehouse_from(warehouse)
+            try:
+                runlog.recover(wh, datetime.now(UTC).replace(tzinfo=None))
+                with out.status("scanning") as status:
+                    result = scan(
+                        wh,
+                        data_dir,
+                        out_dir,
+                        cfg,
+                        as_of=as_of,
+                        lookback_days=lookback_days,
+                        rules_dir=rules if rules.is_dir() else None,
+                        stage_hook=lambda s: status.update(f"scan: {s}"),
+                    )
+            finally:
+                wh.close()
         rec = result.record
         ingest = rec["counts"].get("ingest", {})
         out.print(f"[bold]scan {result.run_id}[/] as of {rec['as_of']}", highlight=False)

@@ -92,7 +92,9 @@ def scan(
     when = _as_of(wh, as_of)
     window_from = when - timedelta(days=lookback_days or cfg.lookback_days)
     stage("match")
-    counts["signal_hits"] = match_signals(wh, cfg, when)
+    # Replaces signal_hits, which case evidence reads: never leave it half-written.
+    with wh.transaction("scan:match"):
+        counts["signal_hits"] = match_signals(wh, cfg, when)
     done("match")
     stage("features")
     build_features(wh, cfg, when, window_from)
@@ -115,7 +117,8 @@ def scan(
         # Rules read this run's detector scores (written above), then join them.
         stage("rules")
         rows, rules = rules_stage(wh, run_id, when, window_from, rules_dir, rows, cfg)
-        counts["scored_accounts"] = write_scores(wh, run_id, rows)
+        with wh.transaction("scan:rule_scores"):  # delete-then-insert of this run's scores
+            counts["scored_accounts"] = write_scores(wh, run_id, rows)
         counts["rule_hits"] = {"live": rules["live_hits"], "shadow": rules["shadow_hits"]}
         done("rules")
     stage("alerts")

@@ -41,7 +41,7 @@ def detect(comp: Component) -> list[Finding]:
         score = r / top if top else 0.0
         if score < cfg["min_score"]:
             continue
-        near = sorted(seeds, key=lambda s: -seeds[s])[:3]
+        near = sorted(seeds, key=lambda s: (-seeds[s], s))[:3]  # ties by id: same every run
         reasons = [
             f"close in the payment/identifier graph to accounts with shared signals "
             f"({', '.join(near)}); proximity {score:.2f}"
