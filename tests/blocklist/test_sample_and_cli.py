@@ -12,21 +12,14 @@ from typer.testing import CliRunner
 from sever.blocklist import keys
 from sever.blocklist.spec import keyed_hash
 from sever.cli import blocklist_cmd
-from sever.config import load
-from sever.scan.run import scan
 from sever.warehouse import open_warehouse
-
-SAMPLE = Path(__file__).parents[2] / "data_samples" / "small"
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory) -> dict[str, str]:
-    root = tmp_path_factory.mktemp("bl_sample")
-    wh = open_warehouse(root / "wh.duckdb")
-    scan(wh, SAMPLE, root / "out", load())
-    wh.close()
+def env(module_db: Path) -> dict[str, str]:
+    root = module_db.parent
     return {
-        "SEVER_WAREHOUSE": str(root / "wh.duckdb"),
+        "SEVER_WAREHOUSE": str(module_db),
         "SEVER_KEYS_DIR": str(root / "keys"),
         "SEVER_RELEASES_DIR": str(root / "releases"),
         "SEVER_ACTOR": "analyst.ana",

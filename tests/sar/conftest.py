@@ -1,7 +1,7 @@
 """Fixtures for cases and SAR drafts.
 
-- `sample_db`: the bundled sample scanned once per session by the real pipeline; each
-  test gets its own copy (`wh`), so tests can open, draft and file cases freely.
+- `wh`: each test's own copy of `sample_db` (tests/conftest.py: the bundled sample scanned
+  once per session), so tests can open, draft and file cases freely.
 - `ring`: alert ids of one planted sextortion ring in that scan (collector, its mule,
   and one of its victims), found by query rather than hard-coded.
 - `institution`, `detection`: the example institution config and the detection config.
@@ -20,23 +20,11 @@ import pytest
 
 from sever.config import load
 from sever.sar.config import InstitutionConfig, load_institution
-from sever.scan.run import scan
 from sever.warehouse import Warehouse, open_warehouse
 
 ROOT = Path(__file__).parents[2]
 SAMPLE = ROOT / "data_samples" / "small"
 INSTITUTION = ROOT / "src" / "sever" / "config" / "institution.example.yaml"
-
-
-@pytest.fixture(scope="session")
-def sample_db(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("sar_sample")
-    wh = open_warehouse(root / "wh.duckdb")
-    try:
-        scan(wh, SAMPLE, root / "out", load())
-    finally:
-        wh.close()
-    return root / "wh.duckdb"
 
 
 @pytest.fixture

@@ -19,6 +19,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from sever.ingest.spec import ID_TYPES
+
 FORMAT = "sever-blocklist/1"
 ENTRIES_FILE = "entries.jsonl"
 DELTA_FILE = "delta.jsonl"
@@ -43,19 +45,7 @@ AppliesTo = Literal["payee", "payer", "either"]
 
 # Identifier types an entry may carry: the contract's identifier types plus the
 # institution's own account id.
-ENTRY_ID_TYPES = (
-    "account_id",
-    "email",
-    "phone",
-    "username",
-    "payment_handle",
-    "crypto_address",
-    "device_id",
-    "ip",
-    "card_fingerprint",
-    "bank_account",
-    "url",
-)
+ENTRY_ID_TYPES = ("account_id", *ID_TYPES)
 
 
 def release_dir(releases: Path, release_no: int, recipient: str) -> Path:

@@ -18,6 +18,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from sever.config import get_settings
 from sever.errors import UserError
+from sever.yamlpos import line_of, where
 
 EXAMPLE = "src/sever/config/schedule.example.yaml"
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
@@ -181,26 +182,6 @@ class ScheduleConfig(_Strict):
         return self.job(name).retry or self.retry
 
 
-def _where(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _line(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
-    """1-based line of the YAML node at `loc`, or of its closest parent."""
-    line = node.start_mark.line + 1 if node is not None else None
-    for part in loc:
-        if not isinstance(node, yaml.MappingNode):
-            break
-        node = next((v for k, v in node.value if k.value == part), None)
-        if node is None:
-            break
-        line = node.start_mark.line + 1
-    return line
-
-
 def _resolve(cfg: ScheduleConfig, base: Path) -> ScheduleConfig:
     """Relative paths count from the schedule file's folder."""
 
@@ -233,10 +214,10 @@ def parse(text: str, path: Path) -> ScheduleConfig:
         lines = []
         for err in exc.errors():
             loc = tuple(err["loc"])
-            line = _line(root, loc)
+            line = line_of(root, loc)
             at = f"{path}:{line}" if line else str(path)
             lines.append(
-                f"  {at}: {_where(loc) or '(top)'}: {err['msg'].removeprefix('Value error, ')}"
+                f"  {at}: {where(loc) or '(top)'}: {err['msg'].removeprefix('Value error, ')}"
             )
         head = f"{path}: invalid schedule ({len(lines)} problem(s)):\n"
         raise UserError(head + "\n".join(lines)) from None

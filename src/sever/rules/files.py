@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from sever.rules.expr import ConditionError
 from sever.rules.spec import Rule
+from sever.yamlpos import line_of, where
 
 
 class _TextLoader(yaml.SafeLoader):
@@ -89,29 +90,6 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _where(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _line(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
-    """1-based line of the YAML node at `loc` (or of its closest parent)."""
-    line = node.start_mark.line + 1 if node is not None else None
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            node = next((v for k, v in node.value if k.value == part), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            node = node.value[part] if part < len(node.value) else None
-        else:
-            node = None
-        if node is None:
-            break
-        line = node.start_mark.line + 1
-    return line
-
-
 def _problems(path: Path, exc: ValidationError, root: yaml.Node | None) -> list[Problem]:
     out = []
     for err in exc.errors():
@@ -123,7 +101,7 @@ def _problems(path: Path, exc: ValidationError, root: yaml.Node | None) -> list[
             )
         else:
             message = err["msg"].removeprefix("Value error, ")
-        out.append(Problem(path, _where(loc), _line(root, loc), message))
+        out.append(Problem(path, where(loc), line_of(root, loc), message))
     return out
 
 
