@@ -4,6 +4,7 @@ included."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -90,6 +91,18 @@ def test_incremental_builds_equal_full_builds(tmp_path: Path) -> None:
         build = ensure_rule_features(wh)
         assert build["mode"] == "incremental"
         assert build["from_day"] == min(t.ts.date() for t in txns if "a1" in (t.sender, t.receiver))
+        incremental = _tables(wh)
+        ensure_rule_features(wh, force=True)
+        assert not _differences(incremental, _tables(wh))
+        # A quiet night: one payment between two accounts rewrites their rows only, each
+        # with all of its 30-day history (the payee's other payers included).
+        late_pay = dataclasses.replace(
+            txns[0], txn_id="t9999", ts=START + timedelta(days=52, hours=3), sender="a3",
+            receiver="a0", status="completed", offset=None,
+        )  # fmt: skip
+        _deliver(wh, tmp_path / "d5", fixed, [late_pay], changed)
+        build = ensure_rule_features(wh)
+        assert build["mode"] == "incremental" and build["from_day"] == late_pay.ts.date()
         incremental = _tables(wh)
         ensure_rule_features(wh, force=True)
         assert not _differences(incremental, _tables(wh))

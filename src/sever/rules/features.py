@@ -5,8 +5,8 @@ account_scores and signal_hits; writes f_rule_account_day, f_rule_pair_day,
 f_rule_pair_first, f_rule_fx_seen, one `rule_feature_builds` row per build, and the
 temporary table `_rule_scores`. The tables cover all stored history. A nightly build
 rewrites only the days from the first one that new payments, fx rates or account changes
-touch (reading the 30 days before it); a change of SQL or parameters, or payments removed
-(retention), bring a full build.
+touch, for the accounts active on those days only (reading their 30 days before it); a
+change of SQL or parameters, or payments removed (retention), bring a full build.
 """
 
 from __future__ import annotations
@@ -106,6 +106,7 @@ def ensure_rule_features(
     full = from_day == "full"
     if full:
         p |= {"from_dn": "-2147483647", "data_from": "TIMESTAMP '0001-01-01 00:00:00'"}
+        p["touched"] = ""
         p["account_day_into"] = "CREATE OR REPLACE TABLE f_rule_account_day AS"
         p["pair_day_into"] = "CREATE OR REPLACE TABLE f_rule_pair_day AS"
     else:
@@ -117,6 +118,10 @@ def ensure_rule_features(
                 datetime.combine(from_day, datetime.min.time()) - timedelta(days=WINDOW_DAYS)
             ),
         }
+        p["touched"] = (
+            " AND (t.sender_id IN (SELECT account_id FROM _rw_touched)"
+            " OR t.receiver_id IN (SELECT account_id FROM _rw_touched))"
+        )
         p["account_day_into"] = "INSERT INTO f_rule_account_day"
         p["pair_day_into"] = "INSERT INTO f_rule_pair_day"
     # One transaction: a crash mid-build leaves the previous tables and their build record.
@@ -124,11 +129,21 @@ def ensure_rule_features(
         if full:
             wh.run("rules:pair_first:clear", "DELETE FROM f_rule_pair_first")
         else:
+            wh.run(
+                "rules:incr:touched",
+                "CREATE OR REPLACE TEMP TABLE _rw_touched AS"
+                " SELECT sender_id AS account_id FROM transactions"
+                " WHERE status = 'completed' AND ts >= ?"
+                " UNION SELECT receiver_id FROM transactions"
+                " WHERE status = 'completed' AND ts >= ?",
+                [from_day, from_day],
+            )
             for table in ("f_rule_account_day", "f_rule_pair_day"):
                 wh.run(
                     f"rules:incr:clear:{table}", f"DELETE FROM {table} WHERE day >= ?", [from_day]
                 )
         run_sql_file(wh, SQL_PACKAGE, SQL_FILE, p)
+        wh.drop("_rw_touched")
         wh.run("rules:fx_seen:clear", "DELETE FROM f_rule_fx_seen")
         wh.run(
             "rules:fx_seen",

@@ -16,6 +16,9 @@
 --     'INSERT INTO x' for an incremental one (the caller deleted the days from from_dn on).
 -- Distinct counters over k <= 30 days are exact from data_from + k on: a run cut at
 -- data_from starts again at its first day read, and a run that ended before it is gone.
+--   {touched}: an incremental build reads only payments of accounts that paid or were paid
+--     from from_dn on (`_rw_touched`, made by the caller): only their rows are rewritten,
+--     and every window of theirs sees all their payments. A full build reads everything.
 
 -- 1. Payer -> payee per day, with the pair's previous and next day (overall and per filter).
 CREATE OR REPLACE TEMP TABLE _rw_pair AS
@@ -33,7 +36,7 @@ WITH txn AS (
     FROM transactions t
     LEFT JOIN fx_rates r ON r.currency = t.currency AND r.date = CAST(t.ts AS DATE)
     LEFT JOIN accounts s ON s.account_id = t.sender_id
-    WHERE t.status = 'completed' AND t.ts >= {data_from}
+    WHERE t.status = 'completed' AND t.ts >= {data_from}{touched}
 ),
 agg AS (
     SELECT
@@ -224,7 +227,7 @@ WITH pts AS (
                 ELSE CAST(t.amount AS DOUBLE) * r.usd_rate END AS usd
     FROM transactions t
     LEFT JOIN fx_rates r ON r.currency = t.currency AND r.date = CAST(t.ts AS DATE)
-    WHERE t.status = 'completed' AND t.ts >= {data_from}
+    WHERE t.status = 'completed' AND t.ts >= {data_from}{touched}
       AND t.receiver_id IN (SELECT account_id FROM accounts WHERE kind <> 'external')
 )
 SELECT p.account_id, p.dn + k.k AS dn,
