@@ -49,9 +49,10 @@ def _same(cols: tuple[str, ...], a: str, b: str) -> str:
 def check(wh: Warehouse, tm: TableMap, present: list[str]) -> dict[str, Any]:
     """Write `chk_flags` (one flag per expectation and the row's reasons) and the view `chk`.
 
-    Only the flags are materialised: `chk` re-derives the cleaned text from `stg`
-    (cheap trims) and joins the flags back by row number, so a 10M-row file is not
-    copied a second time.
+    Only the rows with a flag set are materialised, usually a handful: `chk`
+    re-derives the cleaned text from `stg` (cheap trims) and looks the flags up by
+    row number, so a 10M-row file is neither copied a second time nor joined with
+    a table of its own size. A row absent from `chk_flags` passed every check.
     """
     suite = suite_for(tm.spec.name)
     cleaned = ", ".join(clean_expr(c, c.name in present) for c in tm.spec.columns)
@@ -67,14 +68,19 @@ def check(wh: Warehouse, tm: TableMap, present: list[str]) -> dict[str, Any]:
         + "".join(f", e_{i}" for i in flagged)
         + f", {dq_sql.reasons_expr(suite, set(flagged))} AS __reasons"
         f" FROM (SELECT c.__row{''.join(', ' + f for f in flags)}"
-        f" FROM (SELECT __row, {cleaned} FROM stg) c)",
+        f" FROM (SELECT __row, {cleaned} FROM stg) c)"
+        + (
+            " WHERE " + " OR ".join(f"e_{i} IS DISTINCT FROM false" for i in flagged)
+            if flagged
+            else " WHERE false"
+        ),
     )
     # Joined on the row number: the checks' reference lookups are joins, which do not
     # keep row order, so the two sides cannot be lined up by position.
     wh.run(
         f"ingest:{tm.spec.name}:check_view",
         f"CREATE TEMP VIEW chk AS SELECT c.*, f.* EXCLUDE (__frow)"
-        f" FROM (SELECT __row, {cleaned} FROM stg) c JOIN chk_flags f ON f.__frow = c.__row",
+        f" FROM (SELECT __row, {cleaned} FROM stg) c LEFT JOIN chk_flags f ON f.__frow = c.__row",
     )
     return {"suite": suite, "flagged": set(flagged)}
 
@@ -83,7 +89,7 @@ def dq_counts(wh: Warehouse, checked: dict[str, Any]) -> list[dict[str, Any]]:
     suite, flagged = checked["suite"], sorted(checked["flagged"])
     counts = wh.rows(
         "ingest:dq:counts",
-        "SELECT count(*)"
+        "SELECT (SELECT count(*) FROM stg)"
         + "".join(f", coalesce(count_if(e_{i}), 0)" for i in flagged)
         + " FROM chk_flags",
     )[0]
@@ -127,9 +133,17 @@ def decide(wh: Warehouse, tm: TableMap, src: SourceFile) -> None:
     if tm.spec.name == "signals":
         needed = ""
     else:
+        # Repeated keys are found by their hash first: grouping 10M hashes is far cheaper
+        # than grouping 10M strings, and only the few rows whose hash repeats (true
+        # repeats, or collisions) are grouped by the keys themselves.
+        hashed = f"hash({spec_keys})"
+        repeated = (
+            f"SELECT {spec_keys} FROM chk c WHERE {_kept(tm)} AND {hashed} IN"
+            f" (SELECT {hashed} FROM chk c WHERE {_kept(tm)} GROUP BY ALL HAVING count(*) > 1)"
+            " GROUP BY ALL HAVING count(*) > 1"
+        )
         needed = (
-            f" AND c.__row IN (SELECT c.__row FROM chk c JOIN (SELECT {spec_keys} FROM chk c"
-            f" WHERE {_kept(tm)} GROUP BY ALL HAVING count(*) > 1) d"
+            f" AND c.__row IN (SELECT c.__row FROM chk c JOIN ({repeated}) d"
             f" USING ({', '.join(tm.spec.key)})"
             f" UNION SELECT c.__row FROM chk c JOIN {tm.target} w ON {on_stored})"
         )
@@ -226,7 +240,7 @@ def write(wh: Warehouse, tm: TableMap, src: SourceFile, run_id: str) -> FileRepo
     )
     read, rejects, dups, new_q, seen_q = wh.rows(
         f"ingest:{name}:counts",
-        "SELECT (SELECT count(*) FROM chk), (SELECT count(*) FROM stg_rejects),"
+        "SELECT (SELECT count(*) FROM stg), (SELECT count(*) FROM stg_rejects),"
         " (SELECT count(*) FROM dec WHERE action = 'duplicate'),"
         " (SELECT count(*) FROM q WHERE NOT seen), (SELECT count(*) FROM q WHERE seen)",
     )[0]

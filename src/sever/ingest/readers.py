@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,30 +97,35 @@ def _stage_csv(wh: Warehouse, src: SourceFile, wanted: list[str]) -> list[str]:
     )
     cols = ", ".join(f'"{c}"' for c in present)
     read = f"CREATE TEMP TABLE stg_raw AS SELECT {cols} FROM read_csv({_lit(str(src.path))}, {opts}"
-    # Clean files, the common case, read a third faster without the rejects bookkeeping;
-    # a file the strict reader refuses is read again, keeping its bad lines as rejects.
-    try:
-        wh.run("stage:csv:read", read + ")")
-        wh.run("stage:csv:clean", "CREATE TEMP TABLE rej_errors (line BIGINT, error_type"
-               " VARCHAR, csv_line VARCHAR)")  # fmt: skip
-    except SqlError:
-        wh.drop("stg_raw")
-        wh.run("stage:csv:read_rejects", read + rejects + ")")
-    # The reader skips rejected lines; map each kept row back to its physical line.
-    wh.run(
-        "stage:csv:rejects",
-        "CREATE TEMP TABLE stg_rejects AS SELECT line AS __row, min(csv_line) AS __raw,"
-        " string_agg(DISTINCT CASE WHEN error_type = 'INVALID ENCODING'"
-        " THEN 'row: invalid UTF-8 bytes'"
-        f" ELSE 'row: expected {len(header)} fields (' || lower(error_type) || ')' END,"
-        " chr(31)) AS reasons"
-        " FROM rej_errors GROUP BY line",
-    )
-    records = wh.scalar(
-        "stage:csv:records",
-        "SELECT (SELECT count(*) FROM stg_raw) + (SELECT count(*) FROM stg_rejects)",
-    )
-    if records + 1 == _physical_lines(src.path):
+    # The physical lines are counted in a thread while DuckDB (which releases the GIL)
+    # reads the same file: the count costs no wall time of its own.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        counting = pool.submit(_physical_lines, src.path)
+        # Clean files, the common case, read a third faster without the rejects bookkeeping;
+        # a file the strict reader refuses is read again, keeping its bad lines as rejects.
+        try:
+            wh.run("stage:csv:read", read + ")")
+            wh.run("stage:csv:clean", "CREATE TEMP TABLE rej_errors (line BIGINT, error_type"
+                   " VARCHAR, csv_line VARCHAR)")  # fmt: skip
+        except SqlError:
+            wh.drop("stg_raw")
+            wh.run("stage:csv:read_rejects", read + rejects + ")")
+        # The reader skips rejected lines; map each kept row back to its physical line.
+        wh.run(
+            "stage:csv:rejects",
+            "CREATE TEMP TABLE stg_rejects AS SELECT line AS __row, min(csv_line) AS __raw,"
+            " string_agg(DISTINCT CASE WHEN error_type = 'INVALID ENCODING'"
+            " THEN 'row: invalid UTF-8 bytes'"
+            f" ELSE 'row: expected {len(header)} fields (' || lower(error_type) || ')' END,"
+            " chr(31)) AS reasons"
+            " FROM rej_errors GROUP BY line",
+        )
+        records = wh.scalar(
+            "stage:csv:records",
+            "SELECT (SELECT count(*) FROM stg_raw) + (SELECT count(*) FROM stg_rejects)",
+        )
+        physical = counting.result()
+    if records + 1 == physical:
         _number_rows(wh, "stg_raw", first_line=2, cols=cols, target="stg")
     else:  # a quoted field spans lines: number records by the line they start on
         _number_multiline(wh, src.path, cols)

@@ -59,9 +59,13 @@ class IngestReport:
 def _normalise_identifiers(wh: Warehouse, table: str) -> None:
     from sever.normalize.batch import normalise_distinct
 
+    keep: tuple[str, ...] = ()
     if table == "account_identifiers":
+        # One row per file row, not per distinct value: few values repeat, and the load
+        # then finds each row's result by row number instead of a four-column join.
+        keep = ("__row",)
         src = (
-            "SELECT DISTINCT c.id_type, c.value, a.country AS region, c.platform FROM chk c"
+            "SELECT c.__row, c.id_type, c.value, a.country AS region, c.platform FROM chk c"
             " LEFT JOIN accounts a ON a.account_id = c.account_id WHERE c.__reasons IS NULL"
         )
     else:
@@ -72,7 +76,8 @@ def _normalise_identifiers(wh: Warehouse, table: str) -> None:
             f" AND {SIGNAL_ID_TYPE_SQL} IS NOT NULL"
         )
     wh.run("ingest:normalise:source", f"CREATE OR REPLACE TEMP TABLE id_src AS {src}")
-    normalise_distinct(wh, "id_src", "id_norm")
+    # A working table, joined once by the load: never worth writing to the warehouse file.
+    normalise_distinct(wh, "id_src", "id_norm", temporary=True, keep=keep)
 
 
 def ingest_file(wh: Warehouse, src: SourceFile, run_id: str) -> FileReport:

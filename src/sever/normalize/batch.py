@@ -33,9 +33,10 @@ def quote_name(name: str) -> str:
     return ".".join('"' + part.replace('"', '""') + '"' for part in name.split("."))
 
 
-def fast_path_sql(source: str) -> str:
+def fast_path_sql(source: str, keep: tuple[str, ...] = ()) -> str:
     """SELECT over `source` adding value_norm/valid/note from the SQL fast paths
-    (value_norm NULL where Python must decide)."""
+    (value_norm NULL where Python must decide); `keep` columns are passed through."""
+    kept = "".join(f"{quote_name(c)}, " for c in keep)
     normalisers = all_normalisers()
     value_cases, valid_cases = [], []
     for id_type, normaliser in sorted(normalisers.items()):
@@ -48,7 +49,7 @@ def fast_path_sql(source: str) -> str:
     value_cases.append(f"WHEN {unknown} THEN CASE WHEN {ascii_guard('v')} THEN trim(v) END")
     valid_cases.append(f"WHEN {unknown} THEN FALSE")
     return f"""
-        SELECT id_type, value, region, platform, value_norm,
+        SELECT {kept}id_type, value, region, platform, value_norm,
                CAST(CASE WHEN value_norm IS NOT NULL THEN valid_fast END AS BOOLEAN) AS valid,
                CAST(CASE WHEN value_norm IS NOT NULL AND {unknown}
                          THEN {sql_str(UNKNOWN_ID_TYPE)} END AS VARCHAR) AS note
@@ -57,7 +58,7 @@ def fast_path_sql(source: str) -> str:
                    CAST(CASE {" ".join(value_cases)} END AS VARCHAR) AS value_norm,
                    CASE {" ".join(valid_cases)} END AS valid_fast
             FROM (
-                SELECT id_type, value, region, platform,
+                SELECT {kept}id_type, value, region, platform,
                        coalesce(CAST(value AS VARCHAR), '') AS v,
                        CAST(region AS VARCHAR) AS r, CAST(platform AS VARCHAR) AS p
                 FROM {source}
@@ -65,16 +66,26 @@ def fast_path_sql(source: str) -> str:
         )"""
 
 
-def normalise_distinct(wh: Warehouse, source: str, target: str) -> dict[str, int]:
+def normalise_distinct(
+    wh: Warehouse,
+    source: str,
+    target: str,
+    *,
+    temporary: bool = False,
+    keep: tuple[str, ...] = (),
+) -> dict[str, int]:
     """Create (replace) `target` = `source` rows + value_norm, valid, note; return counts.
 
     `source` is a table or view with columns id_type, value, region, platform
-    (distinct rows expected); `target` gets one row per source row.
+    (distinct rows expected) and any `keep` columns (a row key, say), copied as they
+    are; `target` gets one row per source row. A `temporary` target lives only for
+    the connection: nothing is compressed or written to disk.
     """
     table = quote_name(target)
+    kind = "TEMP TABLE" if temporary else "TABLE"
     wh.run(
         "normalise:fast_path",
-        f"CREATE OR REPLACE TABLE {table} AS {fast_path_sql(quote_name(source))}",
+        f"CREATE OR REPLACE {kind} {table} AS {fast_path_sql(quote_name(source), keep)}",
     )
     try:
         python = _python_rows(wh, table)

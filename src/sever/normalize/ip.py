@@ -24,6 +24,11 @@ _BRACKETED = re.compile(r"\[([^\]]*)\]" + _PORT)
 _HOST_PORT = re.compile(r"([^:]*)" + _PORT)  # at most one colon: IPv4 or name, maybe a port
 _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 IPV4_PORT = rf"{_OCTET}(?:\.{_OCTET}){{3}}{_PORT}"
+# Eight groups without leading zeros, the first not zero (so not a mapped or
+# compatible IPv4 form): RFC 5952 text as it is, unless two zero groups in a row
+# call for `::` (checked beside the regex).
+_GROUP = "(?:0|[1-9a-f][0-9a-f]{0,3})"
+IPV6_CANONICAL = rf"[1-9a-f][0-9a-f]{{0,3}}(?::{_GROUP}){{7}}"
 
 
 def _host(text: str) -> str | None:
@@ -77,9 +82,17 @@ class Ip:
         return Normalised(str(address), True)
 
     def sql(self, value: str, region: str, platform: str) -> SqlFastPath | None:
-        # IPv4 (optionally with a port) only; IPv6 is left to Python.
+        # IPv4 (optionally with a port), and IPv6 already in its canonical text; other
+        # IPv6 spellings (compressed, zero-padded, mapped, bracketed) are left to Python.
         text = f"trim({value})"
-        decided = f"{ascii_guard(value)} AND regexp_full_match({text}, '{IPV4_PORT}')"
+        guard = ascii_guard(value)
+        ipv4 = f"regexp_full_match({text}, '{IPV4_PORT}')"
+        ipv6 = (
+            f"regexp_full_match(lower({text}), '{IPV6_CANONICAL}')"
+            f" AND NOT contains(lower({text}) || ':', ':0:0:')"
+        )
         return SqlFastPath(
-            value=f"CASE WHEN {decided} THEN split_part({text}, ':', 1) END", valid="TRUE"
+            value=f"CASE WHEN {guard} THEN CASE WHEN {ipv4} THEN split_part({text}, ':', 1)"
+            f" WHEN {ipv6} THEN lower({text}) END END",
+            valid="TRUE",
         )
