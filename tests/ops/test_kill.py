@@ -51,7 +51,7 @@ NAMED = [
     ("scan:finish", 1, "before"),  # alerts exported, scan record still open
     ("ops:partitions:done", 1, "before"),  # scan finished, day not yet marked done
 ]
-RANDOM = 3
+RANDOM = 10  # the issue asks for at least 10 random points, on top of the named ones
 
 
 @dataclass
