@@ -9,6 +9,11 @@ import typer
 from sever.config import get_settings
 from sever.warehouse import Warehouse, open_warehouse
 
+# A period of whole UTC days, both ends included (feedback, reports).
+DATE_FORMATS = ["%Y-%m-%d"]
+FromOption = typer.Option(..., "--from", formats=DATE_FORMATS, help="First day (UTC).")
+ToOption = typer.Option(..., "--to", formats=DATE_FORMATS, help="Last day (UTC), included.")
+
 WarehouseOption = typer.Option(
     None,
     "--warehouse",

@@ -14,10 +14,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sever.cli.common import WarehouseOption, warehouse_from
+from sever.cli.common import FromOption, ToOption, WarehouseOption, warehouse_from
 
 out = Console(width=None if Console().is_terminal else 160)
-DATE = ["%Y-%m-%d"]
 
 
 def register(app: typer.Typer) -> None:
@@ -26,8 +25,8 @@ def register(app: typer.Typer) -> None:
 
     @feedback.command("export")
     def export_cmd(
-        first: datetime = typer.Option(..., "--from", formats=DATE, help="First day (UTC)."),
-        last: datetime = typer.Option(..., "--to", formats=DATE, help="Last day (UTC), included."),
+        first: datetime = FromOption,
+        last: datetime = ToOption,
         out_dir: Path = typer.Option(..., "--out", help="Folder for <owner>.jsonl and summary."),
         stale_after_days: int = typer.Option(
             365, "--stale-after-days", min=1, help="A dismissal on a signal this old: OUTDATED."

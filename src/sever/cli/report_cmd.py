@@ -12,11 +12,10 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from sever.cli.common import WarehouseOption, warehouse_from
+from sever.cli.common import FromOption, ToOption, WarehouseOption, warehouse_from
 from sever.errors import UserError
 
 out = Console(width=None if Console().is_terminal else 160)
-DATE = ["%Y-%m-%d"]
 
 
 def register(app: typer.Typer) -> None:
@@ -25,8 +24,8 @@ def register(app: typer.Typer) -> None:
 
     @report.command("impact")
     def impact_cmd(
-        first: datetime = typer.Option(..., "--from", formats=DATE, help="First day (UTC)."),
-        last: datetime = typer.Option(..., "--to", formats=DATE, help="Last day (UTC), included."),
+        first: datetime = FromOption,
+        last: datetime = ToOption,
         out_dir: Path = typer.Option(Path("reports"), "--out", help="Folder for the report."),
         fmt: str = typer.Option("both", "--format", help="md, html or both."),
         warehouse: Path | None = WarehouseOption,

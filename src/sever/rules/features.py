@@ -42,7 +42,15 @@ def static_fingerprint(cfg: DetectionConfig) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-def _changed_from(wh: Warehouse, last: dict[str, Any]) -> date | str | None:
+def _ledger_state(wh: Warehouse) -> tuple[int, list[str]]:
+    """How many payments the warehouse holds and from which ingest runs: one pass."""
+    rows, runs = wh.rows(
+        "rules:ledger_state", "SELECT count(*), list(DISTINCT run_id) FROM transactions"
+    )[0]
+    return rows, sorted(runs or [])
+
+
+def _changed_from(wh: Warehouse, last: dict[str, Any], total: int) -> date | str | None:
     """The first day the inputs changed since `last` build, None if nothing did, or 'full'.
 
     New payments rewrite from their first day; a new or changed fx rate from its date; an
@@ -56,7 +64,6 @@ def _changed_from(wh: Warehouse, last: dict[str, Any]) -> date | str | None:
         " WHERE NOT list_contains(?, run_id)",
         [seen],
     )[0]
-    total = wh.scalar("rules:incr:txn_rows", "SELECT count(*) FROM transactions")
     if total != (last["txn_rows"] or 0) + new[0]:
         return "full"
     fx = wh.scalar(
@@ -92,16 +99,15 @@ def ensure_rule_features(
         " FROM rule_feature_builds ORDER BY built_at DESC LIMIT 1",
     )
     present = wh.table_exists("f_rule_account_day") and wh.table_exists("f_rule_pair_day")
+    txn_rows, runs = _ledger_state(wh)
     from_day: date | str | None = "full"
     if not force and present and last and last[0]["static_fp"] == static:
-        from_day = _changed_from(wh, last[0])
+        from_day = _changed_from(wh, last[0], txn_rows)
         if from_day is None:
             rows = last[0]["account_day_rows"]
             return {"built": False, "mode": "none", "seconds": 0.0, "account_day_rows": rows}
     started_at = wh.scalar("rules:now", "SELECT now()::TIMESTAMP")
     started = time.perf_counter()
-    runs = [r[0] for r in wh.rows("rules:txn_runs", "SELECT DISTINCT run_id FROM transactions")]
-    txn_rows = wh.scalar("rules:txn_rows", "SELECT count(*) FROM transactions")
     p = _params(cfg)
     full = from_day == "full"
     if full:
