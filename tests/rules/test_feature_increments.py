@@ -8,10 +8,12 @@ import dataclasses
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from rules_oracle import START, _write, make_ledger
 from test_feature_windows import _same
 
 from sever.ingest import run_ingest
+from sever.rules import windows
 from sever.rules.features import ensure_rule_features
 from sever.warehouse import Warehouse, open_warehouse
 
@@ -50,7 +52,12 @@ def _deliver(wh: Warehouse, folder: Path, accounts, txns, rates) -> None:
     assert not any(f.quarantined for f in report.files), report.as_dict()
 
 
-def test_incremental_builds_equal_full_builds(tmp_path: Path) -> None:
+@pytest.mark.parametrize("join_max_days", [0, 1000], ids=["frames", "grouped"])
+def test_incremental_builds_equal_full_builds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, join_max_days: int
+) -> None:
+    # Both forms of the windows (sever.rules.windows) must give the full build's values.
+    monkeypatch.setattr(windows, "JOIN_MAX_DAYS", join_max_days)
     accounts, txns, rates = make_ledger(7, tmp_path / "all")
     day = lambda t: (t.ts - START).days  # noqa: E731
     late = [t for t in txns if 5 <= day(t) <= 12][:3]  # delivered a delivery late

@@ -21,12 +21,16 @@ from typing import Any
 from sever.config import DetectionConfig, load
 from sever.features import params
 from sever.match import ACCOUNT_SIGNAL_SQL
+from sever.rules import windows
+from sever.rules.windows import windows_sql
 from sever.sqlutil import lit, run_sql_file
 from sever.warehouse import Warehouse
 
 SQL_PACKAGE, SQL_FILE = "sever.features.sql", "05_rule_windows.sql"
 # The longest window (30 days): an incremental build reads this far back before its first day.
 WINDOW_DAYS = 30
+# The longest median (72 h): the days it reads before the first one written.
+MEDIAN_DAYS = 3
 
 
 def _params(cfg: DetectionConfig) -> dict[str, str]:
@@ -38,7 +42,8 @@ def _params(cfg: DetectionConfig) -> dict[str, str]:
 def static_fingerprint(cfg: DetectionConfig) -> str:
     """What forces a full build when it changes: the SQL text and the parameters."""
     sql = (resources.files(SQL_PACKAGE) / SQL_FILE).read_text(encoding="utf-8")
-    blob = json.dumps([_params(cfg), sql], sort_keys=True)
+    forms = [windows_sql(grouped, "0") for grouped in (False, True)]
+    blob = json.dumps([_params(cfg), sql, forms], sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
@@ -112,17 +117,19 @@ def ensure_rule_features(
     full = from_day == "full"
     if full:
         p |= {"from_dn": "-2147483647", "data_from": "TIMESTAMP '0001-01-01 00:00:00'"}
+        p["median_from"] = p["data_from"]
         p["touched"] = ""
         p["account_day_into"] = "CREATE OR REPLACE TABLE f_rule_account_day AS"
         p["pair_day_into"] = "CREATE OR REPLACE TABLE f_rule_pair_day AS"
+        p["account_windows"] = windows_sql(False, p["from_dn"])
     else:
         assert isinstance(from_day, date)
         first = (from_day - date(1970, 1, 1)).days
+        midnight = datetime.combine(from_day, datetime.min.time())
         p |= {
             "from_dn": str(first),
-            "data_from": lit(
-                datetime.combine(from_day, datetime.min.time()) - timedelta(days=WINDOW_DAYS)
-            ),
+            "data_from": lit(midnight - timedelta(days=WINDOW_DAYS)),
+            "median_from": lit(midnight - timedelta(days=MEDIAN_DAYS - 1)),
         }
         p["touched"] = (
             " AND (t.sender_id IN (SELECT account_id FROM _rw_touched)"
@@ -130,6 +137,10 @@ def ensure_rule_features(
         )
         p["account_day_into"] = "INSERT INTO f_rule_account_day"
         p["pair_day_into"] = "INSERT INTO f_rule_pair_day"
+        # A nightly build writes a day or two: only those days' windows are evaluated.
+        last = wh.scalar("rules:incr:last_day", "SELECT max(ts) FROM transactions")
+        grouped = (last.date() - from_day).days < windows.JOIN_MAX_DAYS
+        p["account_windows"] = windows_sql(grouped, p["from_dn"])
     # One transaction: a crash mid-build leaves the previous tables and their build record.
     with wh.transaction("rules:build"):
         if full:

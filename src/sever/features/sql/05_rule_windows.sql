@@ -16,6 +16,8 @@
 --     'INSERT INTO x' for an incremental one (the caller deleted the days from from_dn on).
 -- Distinct counters over k <= 30 days are exact from data_from + k on: a run cut at
 -- data_from starts again at its first day read, and a run that ended before it is gone.
+--   {median_from}: medians (72 h at most) read payments from the 2 days before from_dn;
+--   {account_windows}: the windows of step 4 (sever.rules.windows renders them);
 --   {touched}: an incremental build reads only payments of accounts that paid or were paid
 --     from from_dn on (`_rw_touched`, made by the caller): only their rows are rewritten,
 --     and every window of theirs sees all their payments. A full build reads everything.
@@ -227,7 +229,7 @@ WITH pts AS (
                 ELSE CAST(t.amount AS DOUBLE) * r.usd_rate END AS usd
     FROM transactions t
     LEFT JOIN fx_rates r ON r.currency = t.currency AND r.date = CAST(t.ts AS DATE)
-    WHERE t.status = 'completed' AND t.ts >= {data_from}{touched}
+    WHERE t.status = 'completed' AND t.ts >= {median_from}{touched}
       AND t.receiver_id IN (SELECT account_id FROM accounts WHERE kind <> 'external')
 )
 SELECT p.account_id, p.dn + k.k AS dn,
@@ -237,86 +239,12 @@ FROM pts p
 CROSS JOIN (VALUES (0), (1), (2)) AS k(k)
 GROUP BY p.account_id, p.dn + k.k;
 
--- 4. Rolling windows over the active days; distinct counters from their runs.
+-- 4. Rolling windows over the active days; distinct counters from their runs. The windows
+-- come from sever.rules.windows: frames over every day for a full build, a group-by of the
+-- few output days for an incremental one ({account_windows}).
 {account_day_into}
 WITH w AS (
-    SELECT
-        account_id, dn,
-        in_n AS in_count_24h,
-        sum(in_n) OVER w3 AS in_count_72h,
-        sum(in_n) OVER w30 AS in_count_30d,
-        in_usd AS in_usd_24h,
-        sum(in_usd) OVER w3 AS in_usd_72h,
-        sum(in_usd) OVER w30 AS in_usd_30d,
-        payers AS distinct_payers_24h,
-        sum(st_payers_3) OVER run - coalesce(sum(en_payers_3) OVER ended3, 0)
-            AS distinct_payers_72h,
-        sum(st_payers_30) OVER run - coalesce(sum(en_payers_30) OVER ended30, 0)
-            AS distinct_payers_30d,
-        new_payers AS distinct_first_time_payers_24h,
-        sum(new_payers) OVER w3 AS distinct_first_time_payers_72h,
-        sum(new_payers) OVER w30 AS distinct_first_time_payers_30d,
-        minor_payers AS distinct_minor_payers_24h,
-        sum(st_minor_3) OVER run - coalesce(sum(en_minor_3) OVER ended3, 0)
-            AS distinct_minor_payers_72h,
-        sum(st_minor_30) OVER run - coalesce(sum(en_minor_30) OVER ended30, 0)
-            AS distinct_minor_payers_30d,
-        minor_gc_payers AS distinct_minor_payers_gift_card_24h,
-        sum(st_minor_gc_3) OVER run - coalesce(sum(en_minor_gc_3) OVER ended3, 0)
-            AS distinct_minor_payers_gift_card_72h,
-        repeat_payers AS repeat_payers_24h,
-        escalating_payers AS escalating_payers_24h,
-        in_night AS in_night_24h,
-        sum(in_night) OVER w3 AS in_night_72h,
-        in_plea AS plea_memo_count_24h,
-        sum(in_plea) OVER w3 AS plea_memo_count_72h,
-        in_gc_crypto AS in_gc_crypto_24h,
-        sum(in_gc_crypto) OVER w3 AS in_gc_crypto_72h,
-        out_fwd AS out_fwd_24h,
-        sum(out_fwd) OVER w3 AS out_fwd_72h,
-        out_n AS out_count_24h,
-        sum(out_n) OVER w3 AS out_count_72h,
-        sum(out_n) OVER w30 AS out_count_30d,
-        out_usd AS out_usd_24h,
-        sum(out_usd) OVER w3 AS out_usd_72h,
-        sum(out_usd) OVER w30 AS out_usd_30d,
-        payees AS distinct_payees_24h,
-        sum(st_payees_3) OVER run - coalesce(sum(en_payees_3) OVER ended3, 0)
-            AS distinct_payees_72h,
-        sum(st_payees_30) OVER run - coalesce(sum(en_payees_30) OVER ended30, 0)
-            AS distinct_payees_30d,
-        new_payees AS distinct_first_time_payees_24h,
-        sum(new_payees) OVER w3 AS distinct_first_time_payees_72h,
-        new_payee_payments AS first_time_payee_payments_24h,
-        max_to_one_payee AS max_payments_to_one_payee_24h,
-        escalating_payees AS escalating_payees_24h,
-        out_night AS out_night_24h,
-        sum(out_night) OVER w3 AS out_night_72h,
-        out_plea AS out_plea_memo_count_24h,
-        sum(out_plea) OVER w3 AS out_plea_memo_count_72h,
-        out_gc_crypto AS out_gift_card_crypto_usd_24h,
-        sum(out_gc_crypto) OVER w3 AS out_gift_card_crypto_usd_72h,
-        out_cashout AS cashout_out_usd_24h,
-        sum(out_cashout) OVER w3 AS cashout_out_usd_72h,
-        sum(out_abroad) OVER w3 AS abroad_out_usd_72h,
-        sum(out_abroad) OVER w30 AS abroad_out_usd_30d,
-        sum(out_concern) OVER w3 AS concern_out_usd_72h,
-        sum(out_concern) OVER w30 AS concern_out_usd_30d,
-        sum(small_n) OVER w30 AS small_concern_remittances_30d,
-        sum(st_small_30) OVER run - coalesce(sum(en_small_30) OVER ended30, 0)
-            AS small_concern_receivers_30d,
-        sum(CASE WHEN small_n > 0 THEN 1 ELSE 0 END) OVER w30 AS small_concern_days_30d,
-        sum(small_night) OVER w30 AS small_concern_night_30d,
-        sum(small_innocuous) OVER w30 AS small_concern_innocuous_memos_30d
-    FROM _rw_daily
-    WINDOW
-        run AS (PARTITION BY account_id ORDER BY dn ROWS UNBOUNDED PRECEDING),
-        ended3 AS (PARTITION BY account_id ORDER BY dn
-                   RANGE BETWEEN UNBOUNDED PRECEDING AND 3 PRECEDING),
-        ended30 AS (PARTITION BY account_id ORDER BY dn
-                    RANGE BETWEEN UNBOUNDED PRECEDING AND 30 PRECEDING),
-        w3 AS (PARTITION BY account_id ORDER BY dn RANGE BETWEEN 2 PRECEDING AND CURRENT ROW),
-        w30 AS (PARTITION BY account_id ORDER BY dn RANGE BETWEEN 29 PRECEDING AND CURRENT ROW)
+    {account_windows}
 ),
 d AS (
     SELECT w.*, CAST(DATE '1970-01-01' + w.dn AS DATE) AS day FROM w WHERE w.dn >= {from_dn}
