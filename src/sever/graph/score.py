@@ -26,14 +26,18 @@ def components(c: Candidates, config: dict[str, Any]) -> list[Component]:
     ties.add_nodes_from(c.nodes)
     for a, b, shared in c.shared:
         ties.add_edge(a, b, shared=list(shared))
-    union = nx.Graph(pay.to_undirected(as_view=True))
+    # Who is tied to whom, either way: bare node pairs (copying the payment graph with its
+    # attributes to undirect it cost more than every detector together).
+    union = nx.Graph()
+    union.add_nodes_from(c.nodes)
+    union.add_edges_from((e["sender_id"], e["receiver_id"]) for e in c.edges)
     union.add_edges_from(ties.edges())
     limit = config["candidates"]["max_component_nodes"]
     out = []
     for members in nx.connected_components(union):
         if len(members) > limit:  # a giant component: score each seed's ego network instead
             for seed in (m for m in members if m in c.seeds):
-                ego = set(nx.ego_graph(union, seed, radius=1)) | {seed}
+                ego = {seed, *union[seed]}  # the radius-1 ego network
                 out.append(Component(pay.subgraph(ego), ties.subgraph(ego), config))
             continue
         # Views, not copies: components only read the graph.

@@ -29,7 +29,10 @@ def detect(comp: Component) -> list[Finding]:
     }
     if not seeds or comp.pay.number_of_nodes() < 3:
         return []
-    g = nx.Graph(comp.pay.to_undirected(as_view=True))
+    # Bare node pairs: PageRank here is unweighted, so the payment attributes need no copy.
+    g = nx.Graph()
+    g.add_nodes_from(comp.pay)
+    g.add_edges_from(comp.pay.edges())
     g.add_edges_from(comp.ties.edges())
     rank = nx.pagerank(g, alpha=cfg["damping"], personalization=seeds)
     others = {n: r for n, r in rank.items() if n not in seeds and not comp.is_external(n)}
