@@ -7,6 +7,7 @@ output directory, alerts.jsonl, run.json, report.md and the network picture.
 
 from __future__ import annotations
 
+import gc
 import json
 import secrets
 import time
@@ -110,6 +111,10 @@ def scan(
         "edges": len(cand.edges),
     }
     counts["scored_accounts"] = write_scores(wh, run_id, rows)
+    # The candidate graphs are done with: give their memory back before the rules stage,
+    # which lets DuckDB use its whole budget.
+    del cand, findings
+    gc.collect()
     done("graph")
     timings["networkx"] = round(nx_seconds, 3)
     rules: dict[str, Any] | None = None
