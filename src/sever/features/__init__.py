@@ -1,8 +1,9 @@
 """Features stage: windowed per-account and per-edge features, all in SQL.
 
 Reads transactions, accounts, account_identifiers and fx_rates; writes the
-tables f_ledger, f_party, f_edge, f_out, f_in, f_dwell and f_shared. Nothing
-here pulls ledger rows into Python.
+tables f_ledger, f_party, f_edge, f_out, f_in, f_dwell and f_shared (f_ledger and
+f_shared are kept between scans where their inputs allow: `features.reuse`).
+Nothing here pulls ledger rows into Python.
 """
 
 from __future__ import annotations
@@ -40,7 +41,19 @@ def params(cfg: DetectionConfig, as_of: datetime, window_from: datetime) -> dict
     }
 
 
-def build_features(wh: Warehouse, cfg: DetectionConfig, as_of: datetime, window_from: datetime):
+def build_features(
+    wh: Warehouse, cfg: DetectionConfig, as_of: datetime, window_from: datetime
+) -> dict[str, str]:
+    """Write every feature table; return how f_ledger and f_shared were brought up to date."""
+    from sever.features.reuse import build_ledger, build_shared
+
     p = params(cfg, as_of, window_from)
+    how = {}
     for name in FILES:
-        run_sql_file(wh, "sever.features.sql", name, p)
+        if name == "01_ledger.sql":
+            how["f_ledger"] = build_ledger(wh, p, as_of, window_from)
+        elif name == "04_shared.sql":
+            how["f_shared"] = build_shared(wh, p)
+        else:
+            run_sql_file(wh, "sever.features.sql", name, p)
+    return how

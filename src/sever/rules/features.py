@@ -20,6 +20,7 @@ from typing import Any
 
 from sever.config import DetectionConfig, load
 from sever.features import params
+from sever.features.reuse import ledger_state
 from sever.match import ACCOUNT_SIGNAL_SQL
 from sever.rules import windows
 from sever.rules.windows import windows_sql
@@ -45,14 +46,6 @@ def static_fingerprint(cfg: DetectionConfig) -> str:
     forms = [windows_sql(grouped, "0") for grouped in (False, True)]
     blob = json.dumps([_params(cfg), sql, forms], sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()
-
-
-def _ledger_state(wh: Warehouse) -> tuple[int, list[str]]:
-    """How many payments the warehouse holds and from which ingest runs: one pass."""
-    rows, runs = wh.rows(
-        "rules:ledger_state", "SELECT count(*), list(DISTINCT run_id) FROM transactions"
-    )[0]
-    return rows, sorted(runs or [])
 
 
 def _changed_from(wh: Warehouse, last: dict[str, Any], total: int) -> date | str | None:
@@ -104,7 +97,7 @@ def ensure_rule_features(
         " FROM rule_feature_builds ORDER BY built_at DESC LIMIT 1",
     )
     present = wh.table_exists("f_rule_account_day") and wh.table_exists("f_rule_pair_day")
-    txn_rows, runs = _ledger_state(wh)
+    txn_rows, runs = ledger_state(wh)
     from_day: date | str | None = "full"
     if not force and present and last and last[0]["static_fp"] == static:
         from_day = _changed_from(wh, last[0], txn_rows)

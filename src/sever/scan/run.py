@@ -98,7 +98,7 @@ def scan(
         counts["signal_hits"] = match_signals(wh, cfg, when)
     done("match")
     stage("features")
-    build_features(wh, cfg, when, window_from)
+    counts["features"] = build_features(wh, cfg, when, window_from)
     counts["ledger_in_window"] = wh.scalar("scan:ledger_n", "SELECT count(*) FROM f_ledger")
     done("features")
     stage("graph")
