@@ -80,7 +80,20 @@ def _normalise_identifiers(wh: Warehouse, table: str) -> None:
     normalise_distinct(wh, "id_src", "id_norm", temporary=True, keep=keep)
 
 
+# A file's working tables: dropped once it is loaded (or refused), since those of a large
+# file (6.7M identifier rows) would otherwise hold memory the next file's staging needs.
+WORKING = ("chk", "chk_flags", "stg", "stg_raw", "stg_lines", "stg_lines0", "typed", "dec", "q")
+WORKING += ("id_src", "id_norm")
+
+
 def ingest_file(wh: Warehouse, src: SourceFile, run_id: str) -> FileReport:
+    try:
+        return _ingest_file(wh, src, run_id)
+    finally:
+        wh.drop(*WORKING)
+
+
+def _ingest_file(wh: Warehouse, src: SourceFile, run_id: str) -> FileReport:
     tm = table_map(src.table.name)
     present = stage(wh, src)
     checked = check(wh, tm, present)
@@ -172,7 +185,6 @@ def run_ingest(
         " WHERE run_id = ?",
         [status, json.dumps(report.totals()), run_id],
     )
-    wh.drop("chk", "chk_flags", "stg", "stg_raw", "stg_lines", "stg_lines0", "typed", "dec", "q")
     if report_dir is not None:
         report_dir.mkdir(parents=True, exist_ok=True)
         (report_dir / f"{run_id}.dq.json").write_text(json.dumps(report.as_dict(), indent=2))
