@@ -66,3 +66,15 @@ def test_a_rerun_changes_nothing(scanned) -> None:
     assert ids1 == ids2
     assert (root / "out1" / "report.md").read_text().count("## ") >= 5
     assert (root / "out1" / "top_network.png").stat().st_size > 10_000
+
+
+def test_the_run_record_says_where_memory_and_time_went(scanned) -> None:
+    # The engineer sizing the nightly job reads the stage whose peak rose, from run.json.
+    _, first, _, root = scanned
+    record = json.loads((root / "out1" / "run.json").read_text())
+    stages = [s for s in record["timings_s"] if s != "networkx"]
+    peaks = record["peak_rss_mb_after"]
+    assert list(peaks) == stages
+    assert all(v > 0 for v in peaks.values())
+    assert list(peaks.values()) == sorted(peaks.values())  # a peak so far never falls
+    assert record["run_id"] == first.run_id

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import json
+import resource
 import secrets
 import time
 from collections.abc import Callable
@@ -70,6 +71,7 @@ def scan(
     config = cfg.model_dump()
 
     starts: dict[str, float] = {}
+    peaks: dict[str, int] = {}
 
     def stage(name: str):
         if stage_hook:
@@ -78,6 +80,8 @@ def scan(
 
     def done(name: str):
         timings[name] = round(time.perf_counter() - starts[name], 3)
+        # The process's peak so far: where it rises is the stage that needs the memory.
+        peaks[name] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
     wh.run(
         "scan:start",
@@ -137,6 +141,7 @@ def scan(
         "window_from": window_from.isoformat(),
         "counts": counts,
         "timings_s": timings,
+        "peak_rss_mb_after": peaks,
         "data_quality": _dq_summary(ingest_report),
         "unusable_files": [f.file_name for f in ingest_report.unusable] if ingest_report else [],
         "rules": rules,
