@@ -7,6 +7,7 @@ the time spent in NetworkX, for the run record.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import networkx as nx
@@ -16,7 +17,8 @@ from sever.graph.context import Component, Finding
 from sever.graph.detectors import registry
 
 
-def components(c: Candidates, config: dict[str, Any]) -> list[Component]:
+def components(c: Candidates, config: dict[str, Any]) -> Iterator[Component]:
+    """The candidate components (ego networks within a giant one), one at a time."""
     pay = nx.DiGraph()
     for acct, attrs in c.nodes.items():
         pay.add_node(acct, **attrs)
@@ -33,16 +35,18 @@ def components(c: Candidates, config: dict[str, Any]) -> list[Component]:
     union.add_edges_from((e["sender_id"], e["receiver_id"]) for e in c.edges)
     union.add_edges_from(ties.edges())
     limit = config["candidates"]["max_component_nodes"]
-    out = []
     for members in nx.connected_components(union):
         if len(members) > limit:  # a giant component: score each seed's ego network instead
             for seed in (m for m in members if m in c.seeds):
-                ego = {seed, *union[seed]}  # the radius-1 ego network
-                out.append(Component(pay.subgraph(ego), ties.subgraph(ego), config))
+                yield _component(pay, ties, {seed, *union[seed]}, config)  # radius-1 ego network
             continue
-        # Views, not copies: components only read the graph.
-        out.append(Component(pay.subgraph(members), ties.subgraph(members), config))
-    return out
+        yield _component(pay, ties, members, config)
+
+
+def _component(pay: nx.DiGraph, ties: nx.Graph, nodes: set[str], config: dict[str, Any]):
+    # A graph of its own, made when it is scored and dropped after: detectors walk a filtered
+    # view of the whole candidate graph about twice as slowly, and ego networks overlap.
+    return Component(pay.subgraph(nodes).copy(), ties.subgraph(nodes).copy(), config)
 
 
 def score_all(c: Candidates, config: dict[str, Any]) -> tuple[dict[str, list[Finding]], float]:
