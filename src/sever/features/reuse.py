@@ -26,15 +26,17 @@ from sever.warehouse import Warehouse
 PACKAGE = "sever.features.sql"
 
 
-def ledger_state(wh: Warehouse) -> tuple[int, list[str]]:
-    """How many payments the warehouse holds and from which ingest runs: one pass."""
-    rows, runs = wh.rows(
-        "features:ledger_state", "SELECT count(*), list(DISTINCT run_id) FROM transactions"
+def ledger_state(wh: Warehouse) -> tuple[int, list[str], datetime | None]:
+    """How many payments the warehouse holds, from which ingest runs, the latest: one pass."""
+    rows, runs, newest = wh.rows(
+        "features:ledger_state",
+        "SELECT count(*), list(DISTINCT run_id), max(ts) FROM transactions",
     )[0]
-    return rows, sorted(runs or [])
+    return rows, sorted(runs or []), newest
 
 
-def _fingerprint(*parts: Any) -> str:
+def fingerprint(*parts: Any) -> str:
+    """A digest of JSON-able parts (SQL text, parameters, input summaries)."""
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -42,7 +44,7 @@ def _static(name: str, p: dict[str, str]) -> str:
     """The file's text and every parameter but the scan window, which moves every night."""
     sql = (resources.files(PACKAGE) / name).read_text(encoding="utf-8")
     fixed = {k: v for k, v in p.items() if k not in ("as_of", "window_from")}
-    return _fingerprint(sql, fixed)
+    return fingerprint(sql, fixed)
 
 
 def _last(wh: Warehouse, table: str) -> dict[str, Any] | None:
@@ -54,11 +56,13 @@ def _last(wh: Warehouse, table: str) -> dict[str, Any] | None:
     return found[0] if found else None
 
 
-def _record(wh: Warehouse, table: str, static: str, inputs: str, **extra: Any) -> None:
+def _record(
+    wh: Warehouse, table: str, static: str, inputs: str, *, runs=None, window_from=None, as_of=None
+) -> None:
     wh.run(
         "features:record_build",
         "INSERT OR REPLACE INTO feature_builds VALUES (?, ?, ?, ?, ?, ?, now()::TIMESTAMP)",
-        [table, static, inputs, extra.get("runs"), extra.get("window_from"), extra.get("as_of")],
+        [table, static, inputs, runs, window_from, as_of],
     )
 
 
@@ -69,8 +73,8 @@ def build_ledger(wh: Warehouse, p: dict[str, str], as_of: datetime, window_from:
     fx = wh.rows(
         "features:fx_fp", "SELECT count(*), sum(hash(currency, date, usd_rate)) FROM fx_rates"
     )[0]
-    inputs = _fingerprint(list(fx))
-    _, runs = ledger_state(wh)
+    inputs = fingerprint(list(fx))
+    _, runs, _ = ledger_state(wh)
     last = _last(wh, "f_ledger")
     slide = (
         last is not None
@@ -120,7 +124,7 @@ def build_shared(wh: Warehouse, p: dict[str, str]) -> str:
         "features:ids_fp",
         "SELECT count(*), list(DISTINCT run_id ORDER BY run_id) FROM account_identifiers",
     )[0]
-    inputs = _fingerprint(list(ids))
+    inputs = fingerprint(list(ids))
     last = _last(wh, "f_shared")
     if last is not None and last["static_fp"] == static and last["input_fp"] == inputs:
         return "kept"

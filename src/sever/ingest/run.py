@@ -82,8 +82,10 @@ def _normalise_identifiers(wh: Warehouse, table: str) -> None:
 
 # A file's working tables: dropped once it is loaded (or refused), since those of a large
 # file (6.7M identifier rows) would otherwise hold memory the next file's staging needs.
-WORKING = ("chk", "chk_flags", "stg", "stg_raw", "stg_lines", "stg_lines0", "typed", "dec", "q")
-WORKING += ("id_src", "id_norm")
+WORKING = (
+    "chk", "chk_flags", "stg", "stg_raw", "stg_lines", "stg_lines0", "typed", "dec", "q",
+    "id_src", "id_norm",
+)  # fmt: skip
 
 
 def ingest_file(wh: Warehouse, src: SourceFile, run_id: str) -> FileReport:

@@ -11,8 +11,6 @@ change of SQL or parameters, or payments removed (retention), bring a full build
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 from datetime import date, datetime, timedelta
 from importlib import resources
@@ -20,7 +18,7 @@ from typing import Any
 
 from sever.config import DetectionConfig, load
 from sever.features import params
-from sever.features.reuse import ledger_state
+from sever.features.reuse import fingerprint, ledger_state
 from sever.match import ACCOUNT_SIGNAL_SQL
 from sever.rules import windows
 from sever.rules.windows import windows_sql
@@ -44,8 +42,7 @@ def static_fingerprint(cfg: DetectionConfig) -> str:
     """What forces a full build when it changes: the SQL text and the parameters."""
     sql = (resources.files(SQL_PACKAGE) / SQL_FILE).read_text(encoding="utf-8")
     forms = [windows_sql(grouped, "0") for grouped in (False, True)]
-    blob = json.dumps([_params(cfg), sql, forms], sort_keys=True)
-    return hashlib.sha256(blob.encode()).hexdigest()
+    return fingerprint(_params(cfg), sql, forms)
 
 
 def _changed_from(wh: Warehouse, last: dict[str, Any], total: int) -> date | str | None:
@@ -97,7 +94,7 @@ def ensure_rule_features(
         " FROM rule_feature_builds ORDER BY built_at DESC LIMIT 1",
     )
     present = wh.table_exists("f_rule_account_day") and wh.table_exists("f_rule_pair_day")
-    txn_rows, runs = ledger_state(wh)
+    txn_rows, runs, newest = ledger_state(wh)
     from_day: date | str | None = "full"
     if not force and present and last and last[0]["static_fp"] == static:
         from_day = _changed_from(wh, last[0], txn_rows)
@@ -116,7 +113,7 @@ def ensure_rule_features(
         p["pair_day_into"] = "CREATE OR REPLACE TABLE f_rule_pair_day AS"
         p["account_windows"] = windows_sql(False, p["from_dn"])
     else:
-        assert isinstance(from_day, date)
+        assert isinstance(from_day, date) and newest is not None  # a ledger to build from
         first = (from_day - date(1970, 1, 1)).days
         midnight = datetime.combine(from_day, datetime.min.time())
         p |= {
@@ -131,8 +128,7 @@ def ensure_rule_features(
         p["account_day_into"] = "INSERT INTO f_rule_account_day"
         p["pair_day_into"] = "INSERT INTO f_rule_pair_day"
         # A nightly build writes a day or two: only those days' windows are evaluated.
-        last = wh.scalar("rules:incr:last_day", "SELECT max(ts) FROM transactions")
-        grouped = (last.date() - from_day).days < windows.JOIN_MAX_DAYS
+        grouped = (newest.date() - from_day).days < windows.JOIN_MAX_DAYS
         p["account_windows"] = windows_sql(grouped, p["from_dn"])
     # One transaction: a crash mid-build leaves the previous tables and their build record.
     with wh.transaction("rules:build"):

@@ -25,69 +25,54 @@ class Window:
     ended: str | None = None  # for distinct counters: runs started (source) minus ended
 
 
-def _w(name: str, source: str, days: int, ended: str | None = None) -> Window:
-    return Window(name, source, days, ended)
+SUFFIX = {1: "24h", 3: "72h", 30: "30d"}
+
+
+def _sums(name: str, source: str, *days: int) -> tuple[Window, ...]:
+    """`name_24h`, `name_72h`, ...: the source summed over each of those spans."""
+    return tuple(Window(f"{name}_{SUFFIX[d]}", source, d) for d in days)
+
+
+def _distinct(name: str, daily: str, runs: str, *days: int) -> tuple[Window, ...]:
+    """A distinct counter: the day's own count, and over longer spans from its runs."""
+    out = [Window(f"{name}_24h", daily, 1)] if 1 in days else []
+    out += [
+        Window(f"{name}_{SUFFIX[d]}", f"st_{runs}_{d}", d, f"en_{runs}_{d}") for d in days if d > 1
+    ]
+    return tuple(out)
 
 
 WINDOWS: tuple[Window, ...] = (
-    _w("in_count_24h", "in_n", 1),
-    _w("in_count_72h", "in_n", 3),
-    _w("in_count_30d", "in_n", 30),
-    _w("in_usd_24h", "in_usd", 1),
-    _w("in_usd_72h", "in_usd", 3),
-    _w("in_usd_30d", "in_usd", 30),
-    _w("distinct_payers_24h", "payers", 1),
-    _w("distinct_payers_72h", "st_payers_3", 3, "en_payers_3"),
-    _w("distinct_payers_30d", "st_payers_30", 30, "en_payers_30"),
-    _w("distinct_first_time_payers_24h", "new_payers", 1),
-    _w("distinct_first_time_payers_72h", "new_payers", 3),
-    _w("distinct_first_time_payers_30d", "new_payers", 30),
-    _w("distinct_minor_payers_24h", "minor_payers", 1),
-    _w("distinct_minor_payers_72h", "st_minor_3", 3, "en_minor_3"),
-    _w("distinct_minor_payers_30d", "st_minor_30", 30, "en_minor_30"),
-    _w("distinct_minor_payers_gift_card_24h", "minor_gc_payers", 1),
-    _w("distinct_minor_payers_gift_card_72h", "st_minor_gc_3", 3, "en_minor_gc_3"),
-    _w("repeat_payers_24h", "repeat_payers", 1),
-    _w("escalating_payers_24h", "escalating_payers", 1),
-    _w("in_night_24h", "in_night", 1),
-    _w("in_night_72h", "in_night", 3),
-    _w("plea_memo_count_24h", "in_plea", 1),
-    _w("plea_memo_count_72h", "in_plea", 3),
-    _w("in_gc_crypto_24h", "in_gc_crypto", 1),
-    _w("in_gc_crypto_72h", "in_gc_crypto", 3),
-    _w("out_fwd_24h", "out_fwd", 1),
-    _w("out_fwd_72h", "out_fwd", 3),
-    _w("out_count_24h", "out_n", 1),
-    _w("out_count_72h", "out_n", 3),
-    _w("out_count_30d", "out_n", 30),
-    _w("out_usd_24h", "out_usd", 1),
-    _w("out_usd_72h", "out_usd", 3),
-    _w("out_usd_30d", "out_usd", 30),
-    _w("distinct_payees_24h", "payees", 1),
-    _w("distinct_payees_72h", "st_payees_3", 3, "en_payees_3"),
-    _w("distinct_payees_30d", "st_payees_30", 30, "en_payees_30"),
-    _w("distinct_first_time_payees_24h", "new_payees", 1),
-    _w("distinct_first_time_payees_72h", "new_payees", 3),
-    _w("first_time_payee_payments_24h", "new_payee_payments", 1),
-    _w("max_payments_to_one_payee_24h", "max_to_one_payee", 1),
-    _w("escalating_payees_24h", "escalating_payees", 1),
-    _w("out_night_24h", "out_night", 1),
-    _w("out_night_72h", "out_night", 3),
-    _w("out_plea_memo_count_24h", "out_plea", 1),
-    _w("out_plea_memo_count_72h", "out_plea", 3),
-    _w("out_gift_card_crypto_usd_24h", "out_gc_crypto", 1),
-    _w("out_gift_card_crypto_usd_72h", "out_gc_crypto", 3),
-    _w("cashout_out_usd_24h", "out_cashout", 1),
-    _w("cashout_out_usd_72h", "out_cashout", 3),
-    _w("abroad_out_usd_72h", "out_abroad", 3),
-    _w("abroad_out_usd_30d", "out_abroad", 30),
-    _w("concern_out_usd_72h", "out_concern", 3),
-    _w("concern_out_usd_30d", "out_concern", 30),
-    _w("small_concern_remittances_30d", "small_n", 30),
-    _w("small_concern_receivers_30d", "st_small_30", 30, "en_small_30"),
-    _w("small_concern_days_30d", "CASE WHEN {x}small_n > 0 THEN 1 ELSE 0 END", 30),
-    _w("small_concern_night_30d", "small_night", 30),
-    _w("small_concern_innocuous_memos_30d", "small_innocuous", 30),
+    *_sums("in_count", "in_n", 1, 3, 30),
+    *_sums("in_usd", "in_usd", 1, 3, 30),
+    *_distinct("distinct_payers", "payers", "payers", 1, 3, 30),
+    *_sums("distinct_first_time_payers", "new_payers", 1, 3, 30),
+    *_distinct("distinct_minor_payers", "minor_payers", "minor", 1, 3, 30),
+    *_distinct("distinct_minor_payers_gift_card", "minor_gc_payers", "minor_gc", 1, 3),
+    *_sums("repeat_payers", "repeat_payers", 1),
+    *_sums("escalating_payers", "escalating_payers", 1),
+    *_sums("in_night", "in_night", 1, 3),
+    *_sums("plea_memo_count", "in_plea", 1, 3),
+    *_sums("in_gc_crypto", "in_gc_crypto", 1, 3),
+    *_sums("out_fwd", "out_fwd", 1, 3),
+    *_sums("out_count", "out_n", 1, 3, 30),
+    *_sums("out_usd", "out_usd", 1, 3, 30),
+    *_distinct("distinct_payees", "payees", "payees", 1, 3, 30),
+    *_sums("distinct_first_time_payees", "new_payees", 1, 3),
+    *_sums("first_time_payee_payments", "new_payee_payments", 1),
+    *_sums("max_payments_to_one_payee", "max_to_one_payee", 1),
+    *_sums("escalating_payees", "escalating_payees", 1),
+    *_sums("out_night", "out_night", 1, 3),
+    *_sums("out_plea_memo_count", "out_plea", 1, 3),
+    *_sums("out_gift_card_crypto_usd", "out_gc_crypto", 1, 3),
+    *_sums("cashout_out_usd", "out_cashout", 1, 3),
+    *_sums("abroad_out_usd", "out_abroad", 3, 30),
+    *_sums("concern_out_usd", "out_concern", 3, 30),
+    *_sums("small_concern_remittances", "small_n", 30),
+    *_distinct("small_concern_receivers", "", "small", 30),
+    *_sums("small_concern_days", "CASE WHEN {x}small_n > 0 THEN 1 ELSE 0 END", 30),
+    *_sums("small_concern_night", "small_night", 30),
+    *_sums("small_concern_innocuous_memos", "small_innocuous", 30),
 )
 
 
