@@ -31,6 +31,7 @@ class FileReport:
     duplicates: int = 0
     status: str = "ok"
     problem: str | None = None
+    method: str = "staged"  # or "direct": a clean CSV loaded in one pass (ingest.direct)
     dq: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -86,16 +87,22 @@ def check(wh: Warehouse, tm: TableMap, present: list[str]) -> dict[str, Any]:
 
 
 def dq_counts(wh: Warehouse, checked: dict[str, Any]) -> list[dict[str, Any]]:
-    suite, flagged = checked["suite"], sorted(checked["flagged"])
+    flagged = sorted(checked["flagged"])
     counts = wh.rows(
         "ingest:dq:counts",
         "SELECT (SELECT count(*) FROM stg)"
         + "".join(f", coalesce(count_if(e_{i}), 0)" for i in flagged)
         + " FROM chk_flags",
     )[0]
-    total = counts[0]
+    return dq_results(checked["suite"], flagged, counts[0], counts[1:])
+
+
+def dq_results(
+    suite: dict[str, Any], flagged: list[int], total: int, unexpected: tuple | list
+) -> list[dict[str, Any]]:
+    """One result per row-level expectation evaluated, in GX's result shape."""
     results = []
-    for i, n in zip(flagged, counts[1:], strict=True):
+    for i, n in zip(flagged, unexpected, strict=True):
         exp = suite["expectations"][i]
         results.append(
             {
@@ -192,12 +199,7 @@ def write(wh: Warehouse, tm: TableMap, src: SourceFile, run_id: str) -> FileRepo
     """Quarantine, update and insert; return the file's counts."""
     name, file_name = tm.spec.name, src.path.name
     cols = ", ".join(c for c, _ in tm.typed)
-    extra_cols, extra_vals = ", source_file, run_id", f", '{_esc(file_name)}', '{run_id}'"
-    if name == "accounts":
-        extra_cols += ", updated_at"
-        extra_vals += ", now()::TIMESTAMP"
-    if name == "fx_rates":
-        extra_cols = extra_vals = ""
+    extra_cols, extra_vals = provenance(name, file_name, run_id)
     # Quarantine: failed checks, reader rejects and conflicts, each once per file row.
     raw = "NULL" if name == "signals" else "coalesce(s.__raw, CAST(to_json(s) AS VARCHAR))"
     wh.run("ingest:quarantine:drop", "DROP TABLE IF EXISTS q")
@@ -249,6 +251,17 @@ def write(wh: Warehouse, tm: TableMap, src: SourceFile, run_id: str) -> FileRepo
     rep.duplicates = dups + seen_q
     rep.loaded = rep.rows_read - rep.quarantined - rep.duplicates
     return rep
+
+
+def provenance(name: str, file_name: str, run_id: str) -> tuple[str, str]:
+    """The columns (and their values) that record where and when a stored row came from."""
+    if name == "fx_rates":
+        return "", ""
+    cols, vals = ", source_file, run_id", f", '{_esc(file_name)}', '{run_id}'"
+    if name == "accounts":
+        cols += ", updated_at"
+        vals += ", now()::TIMESTAMP"
+    return cols, vals
 
 
 def _esc(s: str) -> str:

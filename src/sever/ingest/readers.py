@@ -54,12 +54,23 @@ def _lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _csv_header(path: Path) -> list[str]:
+def csv_header(path: Path) -> list[str]:
+    """The column names of a CSV file's header row, stripped."""
     with path.open("rb") as fh:
         first = fh.readline()
     text = first.decode("utf-8", errors="replace").lstrip("\ufeff")
     row = next(csv.reader(io.StringIO(text)), [])
     return [c.strip() for c in row]
+
+
+def csv_reader(path: Path, header: list[str]) -> str:
+    """DuckDB's strict CSV reader over `path`, every column as text: it raises on any line
+    it cannot split or decode (callers that must keep such lines add the rejects options)."""
+    columns = ", ".join(f"{_lit(c)}: 'VARCHAR'" for c in header)
+    return (
+        f"read_csv({_lit(str(path))}, header=true, all_varchar=true, auto_detect=false,"
+        f" delim=',', quote='\"', escape='\"', columns={{{columns}}})"
+    )
 
 
 def stage(wh: Warehouse, src: SourceFile) -> list[str]:
@@ -82,25 +93,20 @@ def stage(wh: Warehouse, src: SourceFile) -> list[str]:
 
 
 def _stage_csv(wh: Warehouse, src: SourceFile, wanted: list[str]) -> list[str]:
-    header = _csv_header(src.path)
+    header = csv_header(src.path)
     present = [c for c in wanted if c in header]
     if not set(src.table.required) <= set(header):
         return present  # caller reports the missing columns before reading any row
-    columns = ", ".join(f"{_lit(c)}: 'VARCHAR'" for c in header)
-    opts = (
-        "header=true, all_varchar=true, auto_detect=false, delim=',', quote='\"', escape='\"',"
-        f" columns={{{columns}}}"
-    )
     rejects = ", store_rejects=true, rejects_table='rej_errors', rejects_scan='rej_scans'"
     wh.run(
         "stage:csv:clear_rejects", "DROP TABLE IF EXISTS rej_errors; DROP TABLE IF EXISTS rej_scans"
     )
     cols = ", ".join(f'"{c}"' for c in present)
-    read = f"CREATE TEMP TABLE stg_raw AS SELECT {cols} FROM read_csv({_lit(str(src.path))}, {opts}"
+    read = f"CREATE TEMP TABLE stg_raw AS SELECT {cols} FROM {csv_reader(src.path, header)[:-1]}"
     # The physical lines are counted in a thread while DuckDB (which releases the GIL)
     # reads the same file: the count costs no wall time of its own.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        counting = pool.submit(_physical_lines, src.path)
+        counting = pool.submit(physical_lines, src.path)
         # Clean files, the common case, read a third faster without the rejects bookkeeping;
         # a file the strict reader refuses is read again, keeping its bad lines as rejects.
         try:
@@ -155,7 +161,8 @@ def _number_rows(wh: Warehouse, raw: str, *, first_line: int, cols: str, target:
     )
 
 
-def _physical_lines(path: Path) -> int:
+def physical_lines(path: Path) -> int:
+    """Lines in the file, counting a last line without a newline."""
     count, last = 0, b"\n"
     with path.open("rb") as fh:
         while chunk := fh.read(1 << 24):

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sever.errors import UnusableFileError, UserError
-from sever.ingest import signals
+from sever.ingest import direct, signals
 from sever.ingest.load import FileReport, check, decide, dq_counts, table_map, write
 from sever.ingest.readers import SourceFile, discover, stage
 from sever.ingest.spec import TABLES
@@ -84,7 +84,7 @@ def _normalise_identifiers(wh: Warehouse, table: str) -> None:
 # file (6.7M identifier rows) would otherwise hold memory the next file's staging needs.
 WORKING = (
     "chk", "chk_flags", "stg", "stg_raw", "stg_lines", "stg_lines0", "typed", "dec", "q",
-    "id_src", "id_norm",
+    "id_src", "id_norm", "direct_src", "direct_ids",
 )  # fmt: skip
 
 
@@ -97,6 +97,14 @@ def ingest_file(wh: Warehouse, src: SourceFile, run_id: str) -> FileReport:
 
 def _ingest_file(wh: Warehouse, src: SourceFile, run_id: str) -> FileReport:
     tm = table_map(src.table.name)
+    if direct.eligible(src):
+        try:
+            with wh.transaction(f"ingest:{tm.spec.name}:direct"):
+                rep = direct.load(wh, tm, src, run_id)
+                _record(wh, run_id, rep)
+            return rep
+        except direct.NotClean as exc:
+            log.info("%s: staged load (%s)", src.path.name, exc)
     present = stage(wh, src)
     checked = check(wh, tm, present)
     if tm.spec.name == "signals":

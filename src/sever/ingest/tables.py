@@ -142,8 +142,8 @@ IDS = TableMap(
         ("account_id", "c.account_id"),
         ("id_type", "c.id_type"),
         ("value_raw", "c.value"),
-        ("value_norm", "n.value_norm"),
-        ("valid", "n.valid"),
+        ("value_norm", "value_norm"),  # unqualified: from id_norm, or the direct load's row
+        ("valid", "valid"),
         ("platform", "c.platform"),
         ("first_seen", ts("c.first_seen")),
         ("last_seen", ts("c.last_seen")),

@@ -1,0 +1,145 @@
+"""Load a clean CSV file in one pass: validate, type and insert as DuckDB reads it.
+
+Reads a transactions, accounts or account_identifiers CSV and writes its
+warehouse table, inside the caller's transaction. Most deliveries are clean, and
+for them staging the text, checking it and inserting it (`readers`, `load`)
+reads and writes every row three times. Here the suite's row-level checks filter
+the rows as they are typed and inserted, and the attempt is given up
+(`NotClean`, the caller rolls back and stages the file) unless every line of the
+file was loaded: no row failed a check, no record spans lines, no key repeats
+within the file or matches a stored row. The staged path then finds, explains
+and quarantines each bad row, so both paths store the same rows.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+
+import duckdb
+
+from sever.errors import SqlError
+from sever.ingest import dq_sql
+from sever.ingest.load import FileReport, dq_results, provenance
+from sever.ingest.readers import SourceFile, csv_header, csv_reader, physical_lines
+from sever.ingest.suites import suite_for
+from sever.ingest.tables import TableMap, clean_expr
+from sever.warehouse import Warehouse
+
+log = logging.getLogger(__name__)
+
+TABLES = ("transactions", "accounts", "account_identifiers")
+PROBE_ROWS = 1000  # keys looked up before the attempt: a re-delivered file fails fast
+# Identifier columns the normaliser passes through unchanged (it adds value_norm, valid).
+_ID_KEEP = ("account_id", "first_seen", "last_seen")
+
+
+class NotClean(Exception):
+    """The file needs the staged path; the message says why (no row content)."""
+
+
+def eligible(src: SourceFile) -> bool:
+    return src.fmt == "csv" and src.table.name in TABLES
+
+
+def load(wh: Warehouse, tm: TableMap, src: SourceFile, run_id: str) -> FileReport:
+    """Insert every row of `src` or raise `NotClean`; call inside a transaction."""
+    try:
+        return _load(wh, tm, src, run_id)
+    except SqlError as exc:
+        # The strict reader refuses a malformed line (invalid input); a stored account id
+        # is a key clash (constraint). Anything else is a bug and is raised as it is.
+        if not isinstance(exc.cause, duckdb.InvalidInputException | duckdb.ConstraintException):
+            raise
+        # The message may quote the line, so it is logged at debug level only.
+        log.debug("direct load of %s refused: %s", src.path.name, exc.cause)
+        raise NotClean("the reader or a table constraint refused a row") from exc
+
+
+def _load(wh: Warehouse, tm: TableMap, src: SourceFile, run_id: str) -> FileReport:
+    name = tm.spec.name
+    header = csv_header(src.path)
+    present = {c.name for c in tm.spec.columns} & set(header)
+    if not set(tm.spec.required) <= present:
+        raise NotClean("required columns missing")
+    cleaned = ", ".join(clean_expr(c, c.name in present) for c in tm.spec.columns)
+    rows = f"(SELECT {cleaned} FROM {csv_reader(src.path, header)}) c"
+    if _stored_keys(wh, tm, rows):
+        raise NotClean("keys already stored (a re-delivery)")
+    suite = suite_for(name)
+    flags = dq_sql.flag_columns(suite, present, None)
+    failing = " OR ".join(f.rsplit(" AS e_", 1)[0] for f in flags) or "false"
+    region = ", a.country AS region" if name == "account_identifiers" else ""
+    joins = " LEFT JOIN accounts a ON a.account_id = c.account_id" if region else ""
+    # A row with any check failing (or unknown) is left out: the count check below then
+    # sends the whole file to the staged path, which says why.
+    wh.run(
+        f"ingest:{name}:direct_source",
+        f"CREATE OR REPLACE TEMP VIEW direct_src AS SELECT c.*{region} FROM {rows}{joins}"
+        f" WHERE ({failing}) IS NOT DISTINCT FROM false",
+    )
+    stored = wh.scalar(f"ingest:{name}:direct_stored", f"SELECT count(*) FROM {tm.target}")
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        counting = pool.submit(physical_lines, src.path)
+        loaded = _insert(wh, tm, src, run_id)
+        lines = counting.result()
+    if loaded != lines - 1:
+        raise NotClean("rows failed checks, were unreadable or span lines")
+    if _repeated_keys(wh, tm, src.path.name, run_id, against_stored=stored > 0):
+        raise NotClean("keys repeat within the file or match stored rows")
+    rep = FileReport(name, src.path.name, rows_read=loaded, loaded=loaded, method="direct")
+    flagged = sorted(int(f.rsplit("e_", 1)[1]) for f in flags)
+    rep.dq = dq_results(suite, flagged, loaded, [0] * len(flagged))
+    return rep
+
+
+def _stored_keys(wh: Warehouse, tm: TableMap, rows: str) -> bool:
+    on = " AND ".join(f"w.{wk} = c.{ck}" for wk, ck in zip(tm.key, tm.spec.key, strict=True))
+    keys = ", ".join(tm.spec.key)
+    return bool(
+        wh.scalar(
+            f"ingest:{tm.spec.name}:direct_probe",
+            f"SELECT count(*) FROM (SELECT {keys} FROM {rows} LIMIT {PROBE_ROWS}) c"
+            f" JOIN {tm.target} w ON {on}",
+        )
+    )
+
+
+def _insert(wh: Warehouse, tm: TableMap, src: SourceFile, run_id: str) -> int:
+    name = tm.spec.name
+    source = "direct_src"
+    if name == "account_identifiers":
+        from sever.normalize.batch import normalise_distinct
+
+        normalise_distinct(wh, "direct_src", "direct_ids", temporary=True, keep=_ID_KEEP)
+        source = "direct_ids"
+    cols = ", ".join(c for c, _ in tm.typed)
+    typed = ", ".join(f"{expr} AS {col}" for col, expr in tm.typed)
+    extra_cols, extra_vals = provenance(name, src.path.name, run_id)
+    return wh.scalar(
+        f"ingest:{name}:direct_insert",
+        f"INSERT INTO {tm.target} ({cols}{extra_cols}) SELECT {cols}{extra_vals}"
+        f" FROM (SELECT {typed} FROM {source} c)",
+    )
+
+
+def _repeated_keys(
+    wh: Warehouse, tm: TableMap, file_name: str, run_id: str, *, against_stored: bool
+) -> int:
+    """Keys of the rows just inserted that occur twice among them or in stored rows."""
+    keys = ", ".join(tm.key)
+    on = " AND ".join(f"o.{k} = n.{k}" for k in tm.key)
+    new = [file_name, run_id]
+    # Repeats are found by hash first: a collision only sends the file the safe way.
+    sql = (
+        f"SELECT (SELECT count(*) FROM (SELECT hash({keys}) FROM {tm.target}"
+        " WHERE source_file = ? AND run_id = ? GROUP BY ALL HAVING count(*) > 1))"
+    )
+    if against_stored:
+        sql += (
+            f" + (SELECT count(*) FROM {tm.target} n WHERE n.source_file = ? AND n.run_id = ?"
+            f" AND EXISTS (SELECT 1 FROM {tm.target} o WHERE {on}"
+            " AND NOT (o.source_file = ? AND o.run_id = ?)))"
+        )
+        new *= 3
+    return wh.scalar(f"ingest:{tm.spec.name}:direct_keys", sql, new)
