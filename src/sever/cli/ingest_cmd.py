@@ -19,7 +19,7 @@ out = Console(width=None if Console().is_terminal else 160)
 def render(report) -> None:
     """Per-file counts, then every failed expectation, then unusable files."""
     table = Table(title=f"ingest {report.run_id}", show_lines=False)
-    for col in ("table", "file", "read", "loaded", "quarantined", "duplicates", "status"):
+    for col in ("table", "file", "read", "loaded", "quarantined", "duplicates", "load", "status"):
         table.add_column(
             col,
             justify="right" if col in ("read", "loaded", "quarantined", "duplicates") else "left",
@@ -33,6 +33,8 @@ def render(report) -> None:
             str(f.loaded),
             str(f.quarantined),
             str(f.duplicates),
+            # How it was loaded: in one pass (a clean file) or staged, row by row reasons.
+            "one pass" if f.method == "direct" else f.method,
             status,
         )
     out.print(table)
