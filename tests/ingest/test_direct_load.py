@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from sever.ingest import direct, run_ingest
@@ -62,8 +63,30 @@ def _two_accounts() -> tuple[str, str]:
     return rows[1].split(",")[0], rows[2].split(",")[0]
 
 
-def test_clean_delivery_loads_in_one_pass_as_the_staged_path_would(tmp_path, monkeypatch):
-    wh, report = _ingest(tmp_path / "direct.duckdb", SAMPLE)
+def _as_parquet(tmp_path: Path) -> Path:
+    """The sample with its loaded tables as Parquet: payments typed (UTC timestamps, decimal
+    amounts) as an export would type them, the other tables as text."""
+    folder = tmp_path / "parquet"
+    folder.mkdir()
+    con = duckdb.connect()
+    for name in ("fx_rates.csv", "signals.jsonl"):
+        shutil.copy(SAMPLE / name, folder / name)
+    typed = {"transactions": "* REPLACE (CAST(ts AS TIMESTAMPTZ) AS ts,"
+             " CAST(amount AS DECIMAL(18, 2)) AS amount)"}  # fmt: skip
+    for table in LOADED:
+        cols = typed.get(table, "*")
+        con.execute(
+            f"COPY (SELECT {cols} FROM read_csv('{SAMPLE / table}.csv', all_varchar=true))"
+            f" TO '{folder / table}.parquet' (FORMAT parquet)"
+        )
+    con.close()
+    return folder
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_clean_delivery_loads_in_one_pass_as_the_staged_path_would(tmp_path, monkeypatch, fmt):
+    delivery = SAMPLE if fmt == "csv" else _as_parquet(tmp_path)
+    wh, report = _ingest(tmp_path / "direct.duckdb", delivery)
     assert _methods(report) == {
         "fx_rates": "staged",
         "accounts": "direct",
@@ -72,7 +95,7 @@ def test_clean_delivery_loads_in_one_pass_as_the_staged_path_would(tmp_path, mon
         "transactions": "direct",
     }
     monkeypatch.setattr(direct, "eligible", lambda src: False)
-    staged, staged_report = _ingest(tmp_path / "staged.duckdb", SAMPLE)
+    staged, staged_report = _ingest(tmp_path / "staged.duckdb", delivery)
     assert {f.method for f in staged_report.files} == {"staged"}
     assert report.totals() == staged_report.totals()
     staged.close()

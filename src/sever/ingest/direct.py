@@ -1,12 +1,12 @@
-"""Load a clean CSV file in one pass: validate, type and insert as DuckDB reads it.
+"""Load a clean file in one pass: validate, type and insert as DuckDB reads it.
 
-Reads a transactions, accounts or account_identifiers CSV and writes its
+Reads a transactions, accounts or account_identifiers file (CSV or Parquet) and writes its
 warehouse table, inside the caller's transaction. Most deliveries are clean, and
 for them staging the text, checking it and inserting it (`readers`, `load`)
 reads and writes every row three times. Here the suite's row-level checks filter
 the rows as they are typed and inserted, and the attempt is given up
-(`NotClean`, the caller rolls back and stages the file) unless every line of the
-file was loaded: no row failed a check, no record spans lines, no key repeats
+(`NotClean`, the caller rolls back and stages the file) unless every row of the
+file was loaded: no row failed a check, no CSV record spans lines, no key repeats
 within the file or matches a stored row. The staged path then finds, explains
 and quarantines each bad row, so both paths store the same rows.
 """
@@ -21,7 +21,13 @@ import duckdb
 from sever.errors import SqlError
 from sever.ingest import dq_sql
 from sever.ingest.load import FileReport, dq_results, provenance
-from sever.ingest.readers import SourceFile, csv_header, csv_reader, physical_lines
+from sever.ingest.readers import (
+    SourceFile,
+    csv_header,
+    csv_reader,
+    parquet_text,
+    physical_lines,
+)
 from sever.ingest.suites import suite_for
 from sever.ingest.tables import TableMap, clean_expr
 from sever.warehouse import Warehouse
@@ -39,7 +45,7 @@ class NotClean(Exception):
 
 
 def eligible(src: SourceFile) -> bool:
-    return src.fmt == "csv" and src.table.name in TABLES
+    return src.fmt in ("csv", "parquet") and src.table.name in TABLES
 
 
 def load(wh: Warehouse, tm: TableMap, src: SourceFile, run_id: str) -> FileReport:
@@ -47,9 +53,11 @@ def load(wh: Warehouse, tm: TableMap, src: SourceFile, run_id: str) -> FileRepor
     try:
         return _load(wh, tm, src, run_id)
     except SqlError as exc:
-        # The strict reader refuses a malformed line (invalid input); a stored account id
-        # is a key clash (constraint). Anything else is a bug and is raised as it is.
-        if not isinstance(exc.cause, duckdb.InvalidInputException | duckdb.ConstraintException):
+        # The strict reader refuses a malformed line (invalid input), a truncated Parquet
+        # file cannot be read (IO); a stored account id is a key clash (constraint).
+        # Anything else is a bug and is raised as it is.
+        refused = duckdb.InvalidInputException | duckdb.ConstraintException | duckdb.IOException
+        if not isinstance(exc.cause, refused):
             raise
         # The message may quote the line, so it is logged at debug level only.
         log.debug("direct load of %s refused: %s", src.path.name, exc.cause)
@@ -58,12 +66,11 @@ def load(wh: Warehouse, tm: TableMap, src: SourceFile, run_id: str) -> FileRepor
 
 def _load(wh: Warehouse, tm: TableMap, src: SourceFile, run_id: str) -> FileReport:
     name = tm.spec.name
-    header = csv_header(src.path)
-    present = {c.name for c in tm.spec.columns} & set(header)
+    present, relation = _relation(wh, tm, src)
     if not set(tm.spec.required) <= present:
         raise NotClean("required columns missing")
     cleaned = ", ".join(clean_expr(c, c.name in present) for c in tm.spec.columns)
-    rows = f"(SELECT {cleaned} FROM {csv_reader(src.path, header)}) c"
+    rows = f"(SELECT {cleaned} FROM {relation}) c"
     if _stored_keys(wh, tm, rows):
         raise NotClean("keys already stored (a re-delivery)")
     suite = suite_for(name)
@@ -80,10 +87,18 @@ def _load(wh: Warehouse, tm: TableMap, src: SourceFile, run_id: str) -> FileRepo
     )
     stored = wh.scalar(f"ingest:{name}:direct_stored", f"SELECT count(*) FROM {tm.target}")
     with ThreadPoolExecutor(max_workers=1) as pool:
-        counting = pool.submit(physical_lines, src.path)
+        # Every CSV line but the header must become a row (a record spanning lines is
+        # numbered by the staged path); a Parquet file's footer holds its row count.
+        if src.fmt == "csv":
+            counting = pool.submit(physical_lines, src.path)
         loaded = _insert(wh, tm, src, run_id)
-        lines = counting.result()
-    if loaded != lines - 1:
+        if src.fmt == "csv":
+            expected = counting.result() - 1
+        else:
+            expected = wh.scalar(
+                f"ingest:{name}:direct_rows", f"SELECT count(*) FROM read_parquet({_path_lit(src)})"
+            )
+    if loaded != expected:
         raise NotClean("rows failed checks, were unreadable or span lines")
     if _repeated_keys(wh, tm, src.path.name, run_id, against_stored=stored > 0):
         raise NotClean("keys repeat within the file or match stored rows")
@@ -91,6 +106,22 @@ def _load(wh: Warehouse, tm: TableMap, src: SourceFile, run_id: str) -> FileRepo
     flagged = sorted(int(f.rsplit("e_", 1)[1]) for f in flags)
     rep.dq = dq_results(suite, flagged, loaded, [0] * len(flagged))
     return rep
+
+
+def _relation(wh: Warehouse, tm: TableMap, src: SourceFile) -> tuple[set[str], str]:
+    """The contract columns the file has, and a relation reading them as text."""
+    wanted = {c.name for c in tm.spec.columns}
+    if src.fmt == "csv":
+        header = csv_header(src.path)
+        return wanted & set(header), csv_reader(src.path, header)
+    text = parquet_text(wh, src.path)
+    present = wanted & set(text)
+    cols = ", ".join(text[c] for c in sorted(present)) or "NULL AS __none"
+    return present, f"(SELECT {cols} FROM read_parquet({_path_lit(src)}))"
+
+
+def _path_lit(src: SourceFile) -> str:
+    return "'" + str(src.path).replace("'", "''") + "'"
 
 
 def _stored_keys(wh: Warehouse, tm: TableMap, rows: str) -> bool:

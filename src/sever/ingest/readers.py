@@ -196,24 +196,31 @@ def _number_multiline(wh: Warehouse, path: Path, cols: str) -> None:
     wh.con.unregister("stg_line_map")
 
 
-def _stage_parquet(wh: Warehouse, src: SourceFile, wanted: list[str]) -> list[str]:
-    path = _lit(str(src.path))
-    try:
-        schema = wh.rows("stage:parquet:describe", f"DESCRIBE SELECT * FROM read_parquet({path})")
-    except Exception as exc:  # a truncated or corrupt file cannot even be described
-        raise UnusableFileError(src.path.name, f"cannot read Parquet: {_first_line(exc)}") from exc
-    types = {name: typ for name, typ, *_ in schema}
-    present = [c for c in wanted if c in types]
-    if not set(src.table.required) <= set(types):
-        return present
+def parquet_text(wh: Warehouse, path: Path) -> dict[str, str]:
+    """Each column of a Parquet file as text: name -> SQL (typed timestamps as UTC ISO text)."""
+    schema = wh.rows(
+        "stage:parquet:describe", f"DESCRIBE SELECT * FROM read_parquet({_lit(str(path))})"
+    )
 
-    def as_text(c: str) -> str:
+    def as_text(c: str, typ: str) -> str:
         # Typed Parquet timestamps carry no offset text: they are UTC by the contract.
-        if types[c].startswith("TIMESTAMP"):
+        if typ.startswith("TIMESTAMP"):
             return f'strftime("{c}", \'%Y-%m-%dT%H:%M:%S.%fZ\') AS "{c}"'
         return f'CAST("{c}" AS VARCHAR) AS "{c}"'
 
-    cols = ", ".join(as_text(c) for c in present)
+    return {name: as_text(name, typ) for name, typ, *_ in schema}
+
+
+def _stage_parquet(wh: Warehouse, src: SourceFile, wanted: list[str]) -> list[str]:
+    path = _lit(str(src.path))
+    try:
+        text = parquet_text(wh, src.path)
+    except Exception as exc:  # a truncated or corrupt file cannot even be described
+        raise UnusableFileError(src.path.name, f"cannot read Parquet: {_first_line(exc)}") from exc
+    present = [c for c in wanted if c in text]
+    if not set(src.table.required) <= set(text):
+        return present
+    cols = ", ".join(text[c] for c in present)
     try:
         wh.run(
             "stage:parquet:read",
