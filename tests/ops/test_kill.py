@@ -38,6 +38,9 @@ SEED = int(os.environ.get("SEVER_KILL_SEED", "20261121"))  # vary to explore
 
 # (step name, which occurrence, how): the N-th statement is the first one matching.
 NAMED = [
+    # Mid-way through (or just after) the one-pass load's insert, uncommitted: its rows must
+    # vanish (the day's file has bad rows; an uninterrupted run rolls them back and stages).
+    ("ingest:transactions:direct_insert", 1, "during"),
     ("ingest:transactions:quarantine", 1, "before"),  # inside the file's transaction
     ("ingest:transactions:write:commit", 1, "during"),  # mid-commit
     ("ingest:run_finish", 1, "before"),  # file committed, ingest run still open
