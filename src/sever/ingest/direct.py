@@ -30,6 +30,7 @@ from sever.ingest.readers import (
 )
 from sever.ingest.suites import suite_for
 from sever.ingest.tables import TableMap, clean_expr
+from sever.sqlutil import lit
 from sever.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
@@ -74,8 +75,8 @@ def _load(wh: Warehouse, tm: TableMap, src: SourceFile, run_id: str) -> FileRepo
     if _stored_keys(wh, tm, rows):
         raise NotClean("keys already stored (a re-delivery)")
     suite = suite_for(name)
-    flags = dq_sql.flag_columns(suite, present, None)
-    failing = " OR ".join(f.rsplit(" AS e_", 1)[0] for f in flags) or "false"
+    preds = dq_sql.row_predicates(suite, present, None)
+    failing = " OR ".join(p for _, p in preds) or "false"
     region = ", a.country AS region" if name == "account_identifiers" else ""
     joins = " LEFT JOIN accounts a ON a.account_id = c.account_id" if region else ""
     # A row with any check failing (or unknown) is left out: the count check below then
@@ -89,22 +90,21 @@ def _load(wh: Warehouse, tm: TableMap, src: SourceFile, run_id: str) -> FileRepo
     with ThreadPoolExecutor(max_workers=1) as pool:
         # Every CSV line but the header must become a row (a record spanning lines is
         # numbered by the staged path); a Parquet file's footer holds its row count.
-        if src.fmt == "csv":
-            counting = pool.submit(physical_lines, src.path)
+        counting = pool.submit(physical_lines, src.path) if src.fmt == "csv" else None
         loaded = _insert(wh, tm, src, run_id)
-        if src.fmt == "csv":
+        if counting is not None:
             expected = counting.result() - 1
         else:
             expected = wh.scalar(
-                f"ingest:{name}:direct_rows", f"SELECT count(*) FROM read_parquet({_path_lit(src)})"
+                f"ingest:{name}:direct_rows",
+                f"SELECT count(*) FROM read_parquet({lit(str(src.path))})",
             )
     if loaded != expected:
         raise NotClean("rows failed checks, were unreadable or span lines")
     if _repeated_keys(wh, tm, src.path.name, run_id, against_stored=stored > 0):
         raise NotClean("keys repeat within the file or match stored rows")
     rep = FileReport(name, src.path.name, rows_read=loaded, loaded=loaded, method="direct")
-    flagged = sorted(int(f.rsplit("e_", 1)[1]) for f in flags)
-    rep.dq = dq_results(suite, flagged, loaded, [0] * len(flagged))
+    rep.dq = dq_results(suite, [i for i, _ in preds], loaded, [0] * len(preds))
     return rep
 
 
@@ -117,11 +117,7 @@ def _relation(wh: Warehouse, tm: TableMap, src: SourceFile) -> tuple[set[str], s
     text = parquet_text(wh, src.path)
     present = wanted & set(text)
     cols = ", ".join(text[c] for c in sorted(present)) or "NULL AS __none"
-    return present, f"(SELECT {cols} FROM read_parquet({_path_lit(src)}))"
-
-
-def _path_lit(src: SourceFile) -> str:
-    return "'" + str(src.path).replace("'", "''") + "'"
+    return present, f"(SELECT {cols} FROM read_parquet({lit(str(src.path))}))"
 
 
 def _stored_keys(wh: Warehouse, tm: TableMap, rows: str) -> bool:

@@ -72,8 +72,10 @@ def predicate(exp: dict[str, Any], src: str = "c") -> str | None:
     raise ValueError(f"no SQL compilation for expectation type {etype!r}")
 
 
-def flag_columns(suite: dict[str, Any], present: set[str], deleting: str | None) -> list[str]:
-    """`pred AS e_<i>` for every row-level expectation whose column is present."""
+def row_predicates(
+    suite: dict[str, Any], present: set[str], deleting: str | None
+) -> list[tuple[int, str]]:
+    """(index, predicate) for every row-level expectation whose column is present."""
     out = []
     for i, exp in enumerate(suite["expectations"]):
         col = exp["kwargs"].get("column")
@@ -82,7 +84,7 @@ def flag_columns(suite: dict[str, Any], present: set[str], deleting: str | None)
             continue
         if deleting and exp["meta"].get("unless_deleting"):
             pred = f"({pred} AND NOT {deleting})"
-        out.append(f"{pred} AS e_{i}")
+        out.append((i, pred))
     return out
 
 

@@ -58,10 +58,11 @@ def check(wh: Warehouse, tm: TableMap, present: list[str]) -> dict[str, Any]:
     suite = suite_for(tm.spec.name)
     cleaned = ", ".join(clean_expr(c, c.name in present) for c in tm.spec.columns)
     deleting = "coalesce(c.should_delete IN ('true', '1', 'yes'), false)"
-    flags = dq_sql.flag_columns(
+    preds = dq_sql.row_predicates(
         suite, set(present), deleting if tm.spec.name == "signals" else None
     )
-    flagged = sorted(int(f.rsplit("e_", 1)[1]) for f in flags)
+    flags = [f"{p} AS e_{i}" for i, p in preds]
+    flagged = [i for i, _ in preds]
     wh.drop("chk", "chk_flags")
     wh.run(
         f"ingest:{tm.spec.name}:check",
