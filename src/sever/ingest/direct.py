@@ -29,7 +29,7 @@ from sever.ingest.readers import (
     physical_lines,
 )
 from sever.ingest.suites import suite_for
-from sever.ingest.tables import TableMap, clean_expr
+from sever.ingest.tables import REGION, REGION_JOIN, TableMap, clean_expr
 from sever.sqlutil import lit
 from sever.warehouse import Warehouse
 
@@ -37,8 +37,8 @@ log = logging.getLogger(__name__)
 
 TABLES = ("transactions", "accounts", "account_identifiers")
 PROBE_ROWS = 1000  # keys looked up before the attempt: a re-delivered file fails fast
-# Identifier columns the normaliser passes through unchanged (it adds value_norm, valid).
-_ID_KEEP = ("account_id", "first_seen", "last_seen")
+# What the normaliser reads of an identifier row; it passes the other columns through.
+_NORMALISED = ("id_type", "value", "platform")
 
 
 class NotClean(Exception):
@@ -77,8 +77,8 @@ def _load(wh: Warehouse, tm: TableMap, src: SourceFile, run_id: str) -> FileRepo
     suite = suite_for(name)
     preds = dq_sql.row_predicates(suite, present, None)
     failing = " OR ".join(p for _, p in preds) or "false"
-    region = ", a.country AS region" if name == "account_identifiers" else ""
-    joins = " LEFT JOIN accounts a ON a.account_id = c.account_id" if region else ""
+    ids = name == "account_identifiers"
+    region, joins = (f", {REGION} AS region", REGION_JOIN) if ids else ("", "")
     # A row with any check failing (or unknown) is left out: the count check below then
     # sends the whole file to the staged path, which says why.
     wh.run(
@@ -116,7 +116,7 @@ def _relation(wh: Warehouse, tm: TableMap, src: SourceFile) -> tuple[set[str], s
         return wanted & set(header), csv_reader(src.path, header)
     text = parquet_text(wh, src.path)
     present = wanted & set(text)
-    cols = ", ".join(text[c] for c in sorted(present)) or "NULL AS __none"
+    cols = ", ".join(text[c] for c in sorted(present))
     return present, f"(SELECT {cols} FROM read_parquet({lit(str(src.path))}))"
 
 
@@ -138,7 +138,8 @@ def _insert(wh: Warehouse, tm: TableMap, src: SourceFile, run_id: str) -> int:
     if name == "account_identifiers":
         from sever.normalize.batch import normalise_distinct
 
-        normalise_distinct(wh, "direct_src", "direct_ids", temporary=True, keep=_ID_KEEP)
+        keep = tuple(c.name for c in tm.spec.columns if c.name not in _NORMALISED)
+        normalise_distinct(wh, "direct_src", "direct_ids", temporary=True, keep=keep)
         source = "direct_ids"
     cols = ", ".join(c for c, _ in tm.typed)
     typed = ", ".join(f"{expr} AS {col}" for col, expr in tm.typed)

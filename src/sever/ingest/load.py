@@ -31,7 +31,7 @@ class FileReport:
     duplicates: int = 0
     status: str = "ok"
     problem: str | None = None
-    method: str = "staged"  # or "direct": a clean CSV loaded in one pass (ingest.direct)
+    method: str = "staged"  # or "direct": a clean file loaded in one pass (ingest.direct)
     dq: list[dict[str, Any]] = field(default_factory=list)
 
     @property

@@ -20,7 +20,7 @@ from sever.ingest import direct, signals
 from sever.ingest.load import FileReport, check, decide, dq_counts, table_map, write
 from sever.ingest.readers import SourceFile, discover, stage
 from sever.ingest.spec import TABLES
-from sever.ingest.tables import SIGNAL_ID_TYPE_SQL
+from sever.ingest.tables import REGION, REGION_JOIN, SIGNAL_ID_TYPE_SQL
 from sever.ingest.tags import parse_tags
 from sever.warehouse import Warehouse
 
@@ -65,8 +65,8 @@ def _normalise_identifiers(wh: Warehouse, table: str) -> None:
         # then finds each row's result by row number instead of a four-column join.
         keep = ("__row",)
         src = (
-            "SELECT c.__row, c.id_type, c.value, a.country AS region, c.platform FROM chk c"
-            " LEFT JOIN accounts a ON a.account_id = c.account_id WHERE c.__reasons IS NULL"
+            f"SELECT c.__row, c.id_type, c.value, {REGION} AS region, c.platform FROM chk c"
+            f"{REGION_JOIN} WHERE c.__reasons IS NULL"
         )
     else:
         src = (

@@ -152,6 +152,10 @@ IDS = TableMap(
     joins=" LEFT JOIN id_norm n ON n.__row = c.__row",  # normalised per row, see ingest.run
 )
 
+# Identifiers of an account are normalised in its home region (phones without a country code):
+# the region as a column of a row `c` holding account_id, and the join that provides it.
+REGION, REGION_JOIN = "a.country", " LEFT JOIN accounts a ON a.account_id = c.account_id"
+
 SIGNAL_ID_TYPE_SQL = (
     "CASE c.type "
     + " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in SIGNAL_TO_ID_TYPE.items() if v)
