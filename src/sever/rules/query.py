@@ -33,13 +33,15 @@ def values_sql(rule: Rule) -> str:
 
 def hits_sql(rule: Rule) -> str:
     """SELECT account_id, counterparty_id, day, "values" of the rule's hits in the range."""
+    # WHERE keeps the rows where the condition is true: unknown (NULL) is no hit. Left bare
+    # (not wrapped in coalesce), its conjuncts reach the scans and joins they filter.
     cond = rule.compiled.sql()
     if rule.scope != "pair":
         return f"""
             SELECT f.account_id, CAST(NULL AS VARCHAR) AS counterparty_id, f.day,
                    {values_sql(rule)} AS "values"
             FROM ({ACCOUNT_INPUT}) f
-            WHERE f.day BETWEEN $day_from AND $day_to AND coalesce({cond}, false)
+            WHERE f.day BETWEEN $day_from AND $day_to AND ({cond})
         """
     subject = quote_ident(rule.side)
     other = quote_ident("payer" if rule.side == "payee" else "payee")
@@ -52,5 +54,5 @@ def hits_sql(rule: Rule) -> str:
         LEFT JOIN acct "payee" ON "payee".account_id = p.payee AND "payee".day = p.day
         WHERE p.day BETWEEN $day_from AND $day_to
           AND {subject}.account_id IS NOT NULL  -- the subject is an account we hold
-          AND coalesce({cond}, false)
+          AND ({cond})
     """
