@@ -1,37 +1,60 @@
 -- Per-account features as payee (inbound) and as payer (outbound), plus pass-through dwell.
 -- Reads f_ledger, f_edge, f_party; writes f_in, f_out, f_dwell.
+-- Distinct counts come from group-bys of their own: a single DISTINCT aggregate sends the
+-- whole group-by down DuckDB's slow path (about 4x slower on 10M payments).
 CREATE OR REPLACE TABLE f_out AS
-SELECT
-    l.sender_id AS account_id,
-    count(*) AS out_n,
-    min(l.ts) AS first_out_ts,
-    sum(l.amount_usd) AS out_usd,
-    count(DISTINCT l.receiver_id) AS out_receivers,
-    count_if(l.channel = 'p2p') AS out_p2p_n,
-    sum(l.amount_usd) FILTER (WHERE l.receiver_country IS NOT NULL
-        AND l.receiver_country <> coalesce(p.country, l.sender_country, '')) AS out_abroad_usd,
-    sum(l.amount_usd) FILTER (WHERE l.receiver_country IN ({concern_sextortion})) AS out_concern_usd,
-    sum(l.amount_usd) FILTER (WHERE l.channel IN ('remittance', 'wire', 'crypto', 'cash_withdrawal',
-        'gift_card', 'prepaid')) AS out_cashout_usd,
+WITH small AS (
     -- Consumer pattern: small remittances to the jurisdictions of concern for exploitation.
-    count(*) FILTER (WHERE l.receiver_country IN ({concern_csam})
-        AND l.amount_usd BETWEEN {small_min} AND {small_max}) AS small_concern_n,
-    count(DISTINCT l.receiver_id) FILTER (WHERE l.receiver_country IN ({concern_csam})
-        AND l.amount_usd BETWEEN {small_min} AND {small_max}) AS small_concern_receivers,
-    count(*) FILTER (WHERE l.receiver_country IN ({concern_csam})
-        AND l.amount_usd BETWEEN {small_min} AND {small_max}
-        AND (l.local_hour >= {night_start} OR l.local_hour < {night_end})) AS small_concern_night_n,
-    count(*) FILTER (WHERE l.receiver_country IN ({concern_csam})
-        AND l.amount_usd BETWEEN {small_min} AND {small_max} AND l.is_innocuous)
-        AS small_concern_innocuous_n,
-    count(DISTINCT CAST(l.ts AS DATE)) FILTER (WHERE l.receiver_country IN ({concern_csam})
-        AND l.amount_usd BETWEEN {small_min} AND {small_max}) AS small_concern_days,
-    stddev_pop(l.amount_usd) FILTER (WHERE l.receiver_country IN ({concern_csam}))
-        / nullif(avg(l.amount_usd) FILTER (WHERE l.receiver_country IN ({concern_csam})), 0)
-        AS concern_amount_cv
-FROM f_ledger l
-LEFT JOIN f_party p ON p.account_id = l.sender_id
-GROUP BY l.sender_id;
+    SELECT sender_id, count(DISTINCT receiver_id) AS receivers,
+           count(DISTINCT CAST(ts AS DATE)) AS days
+    FROM f_ledger
+    WHERE receiver_country IN ({concern_csam}) AND amount_usd BETWEEN {small_min} AND {small_max}
+    GROUP BY sender_id
+),
+receivers AS (
+    -- f_edge has one row per payer and payee of f_ledger.
+    SELECT sender_id, count(*) AS n FROM f_edge GROUP BY sender_id
+),
+agg AS (
+    SELECT
+        l.sender_id AS account_id,
+        count(*) AS out_n,
+        min(l.ts) AS first_out_ts,
+        sum(l.amount_usd) AS out_usd,
+        count_if(l.channel = 'p2p') AS out_p2p_n,
+        sum(l.amount_usd) FILTER (WHERE l.receiver_country IS NOT NULL
+            AND l.receiver_country <> coalesce(p.country, l.sender_country, '')) AS out_abroad_usd,
+        sum(l.amount_usd) FILTER (WHERE l.receiver_country IN ({concern_sextortion}))
+            AS out_concern_usd,
+        sum(l.amount_usd) FILTER (WHERE l.channel IN ('remittance', 'wire', 'crypto',
+            'cash_withdrawal', 'gift_card', 'prepaid')) AS out_cashout_usd,
+        count(*) FILTER (WHERE l.receiver_country IN ({concern_csam})
+            AND l.amount_usd BETWEEN {small_min} AND {small_max}) AS small_concern_n,
+        count(*) FILTER (WHERE l.receiver_country IN ({concern_csam})
+            AND l.amount_usd BETWEEN {small_min} AND {small_max}
+            AND (l.local_hour >= {night_start} OR l.local_hour < {night_end}))
+            AS small_concern_night_n,
+        count(*) FILTER (WHERE l.receiver_country IN ({concern_csam})
+            AND l.amount_usd BETWEEN {small_min} AND {small_max} AND l.is_innocuous)
+            AS small_concern_innocuous_n,
+        stddev_pop(l.amount_usd) FILTER (WHERE l.receiver_country IN ({concern_csam}))
+            / nullif(avg(l.amount_usd) FILTER (WHERE l.receiver_country IN ({concern_csam})), 0)
+            AS concern_amount_cv
+    FROM f_ledger l
+    LEFT JOIN f_party p ON p.account_id = l.sender_id
+    GROUP BY l.sender_id
+)
+SELECT
+    a.account_id, a.out_n, a.first_out_ts, a.out_usd,
+    r.n AS out_receivers,
+    a.out_p2p_n, a.out_abroad_usd, a.out_concern_usd, a.out_cashout_usd, a.small_concern_n,
+    coalesce(s.receivers, 0) AS small_concern_receivers,
+    a.small_concern_night_n, a.small_concern_innocuous_n,
+    coalesce(s.days, 0) AS small_concern_days,
+    a.concern_amount_cv
+FROM agg a
+LEFT JOIN receivers r ON r.sender_id = a.account_id
+LEFT JOIN small s ON s.sender_id = a.account_id;
 
 CREATE OR REPLACE TABLE f_in AS
 WITH payer AS (
@@ -88,16 +111,21 @@ WITH ev AS (
     WHERE sender_id IN (SELECT account_id FROM f_in WHERE payers >= {dwell_min_payers})
       AND channel NOT IN ('card', 'bank_transfer')
 ),
+keyed AS (
+    -- One sort serves both frames: microseconds times two, inbound first at the same instant.
+    SELECT *, epoch_us(ts) * 2 + (1 - is_in) AS k FROM ev
+),
 marked AS (
     SELECT *,
         max(CASE WHEN is_in = 1 THEN ts END) OVER (
-            PARTITION BY account_id ORDER BY ts, is_in DESC
+            PARTITION BY account_id ORDER BY k
             ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS last_in,
-        -- Money that can have been passed on: what came in during the 24 h before.
+        -- Money that can have been passed on: what came in during the 24 h before, bounds
+        -- included (2 * 86,400,000,000 + 1 reaches an inbound payment exactly 24 h earlier).
         sum(CASE WHEN is_in = 1 THEN amount_usd ELSE 0 END) OVER (
-            PARTITION BY account_id ORDER BY ts
-            RANGE BETWEEN INTERVAL 24 HOURS PRECEDING AND CURRENT ROW) AS in_24h
-    FROM ev
+            PARTITION BY account_id ORDER BY k
+            RANGE BETWEEN 172800000001 PRECEDING AND CURRENT ROW) AS in_24h
+    FROM keyed
 )
 SELECT account_id,
        median(date_diff('second', last_in, ts) / 3600.0) AS median_dwell_h,
