@@ -52,7 +52,7 @@ def _deliver(wh: Warehouse, folder: Path, accounts, txns, rates) -> None:
     assert not any(f.quarantined for f in report.files), report.as_dict()
 
 
-@pytest.mark.parametrize("join_max_days", [0, 1000], ids=["frames", "grouped"])
+@pytest.mark.parametrize("join_max_days", [0, 1000], ids=["frames", "kept"])
 def test_incremental_builds_equal_full_builds(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, join_max_days: int
 ) -> None:

@@ -21,7 +21,7 @@ from sever.features import params
 from sever.features.reuse import fingerprint, ledger_state
 from sever.match import ACCOUNT_SIGNAL_SQL
 from sever.rules import windows
-from sever.rules.windows import windows_sql
+from sever.rules.windows import pair_context, windows_sql
 from sever.sqlutil import lit, run_sql_file
 from sever.warehouse import Warehouse
 
@@ -30,6 +30,12 @@ SQL_PACKAGE, SQL_FILE = "sever.features.sql", "05_rule_windows.sql"
 WINDOW_DAYS = 30
 # The longest median (72 h): the days it reads before the first one written.
 MEDIAN_DAYS = 3
+# What a build writes, by the name of its parameter in the SQL file ({x_into}).
+TABLES = {
+    "account_day": "f_rule_account_day",
+    "pair_day": "f_rule_pair_day",
+    "kept": "f_rule_pair_kept",
+}
 
 
 def _params(cfg: DetectionConfig) -> dict[str, str]:
@@ -41,7 +47,7 @@ def _params(cfg: DetectionConfig) -> dict[str, str]:
 def static_fingerprint(cfg: DetectionConfig) -> str:
     """What forces a full build when it changes: the SQL text and the parameters."""
     sql = (resources.files(SQL_PACKAGE) / SQL_FILE).read_text(encoding="utf-8")
-    forms = [windows_sql(grouped, "0") for grouped in (False, True)]
+    forms = [windows_sql(kept, "0") for kept in (False, True)] + [pair_context("0")]
     return fingerprint(_params(cfg), sql, forms)
 
 
@@ -93,7 +99,7 @@ def ensure_rule_features(
         "SELECT fingerprint, static_fp, txn_rows, txn_runs, started_at, account_day_rows"
         " FROM rule_feature_builds ORDER BY built_at DESC LIMIT 1",
     )
-    present = wh.table_exists("f_rule_account_day") and wh.table_exists("f_rule_pair_day")
+    present = all(wh.table_exists(t) for t in TABLES.values())
     txn_rows, runs, newest = ledger_state(wh)
     from_day: date | str | None = "full"
     if not force and present and last and last[0]["static_fp"] == static:
@@ -109,8 +115,8 @@ def ensure_rule_features(
         p |= {"from_dn": "-2147483647", "data_from": "TIMESTAMP '0001-01-01 00:00:00'"}
         p["median_from"] = p["data_from"]
         p["touched"] = ""
-        p["account_day_into"] = "CREATE OR REPLACE TABLE f_rule_account_day AS"
-        p["pair_day_into"] = "CREATE OR REPLACE TABLE f_rule_pair_day AS"
+        p |= {f"{k}_into": f"CREATE OR REPLACE TABLE {t} AS" for k, t in TABLES.items()}
+        p |= {"pair_context": "", "daily_rows": "true"}
         p["account_windows"] = windows_sql(False, p["from_dn"])
     else:
         assert isinstance(from_day, date) and newest is not None  # a ledger to build from
@@ -121,20 +127,26 @@ def ensure_rule_features(
             "data_from": lit(midnight - timedelta(days=WINDOW_DAYS)),
             "median_from": lit(midnight - timedelta(days=MEDIAN_DAYS - 1)),
         }
-        p["touched"] = (
-            " AND (t.sender_id IN (SELECT account_id FROM _rw_touched)"
-            " OR t.receiver_id IN (SELECT account_id FROM _rw_touched))"
-        )
-        p["account_day_into"] = "INSERT INTO f_rule_account_day"
-        p["pair_day_into"] = "INSERT INTO f_rule_pair_day"
-        # A nightly build writes a day or two: only those days' windows are evaluated.
-        grouped = (newest.date() - from_day).days < windows.JOIN_MAX_DAYS
-        p["account_windows"] = windows_sql(grouped, p["from_dn"])
+        p |= {f"{k}_into": f"INSERT INTO {t}" for k, t in TABLES.items()}
+        # A nightly build writes a day or two: it reads their payments alone and takes the
+        # days before from the kept pair-days. Many days are rebuilt from the payments of
+        # the accounts active on them, with their 30 days before.
+        nightly = (newest.date() - from_day).days < windows.JOIN_MAX_DAYS
+        if nightly:
+            p |= {"data_from": lit(midnight), "touched": "", "daily_rows": "false"}
+            p["pair_context"] = pair_context(p["from_dn"])
+        else:
+            p["touched"] = (
+                " AND (t.sender_id IN (SELECT account_id FROM _rw_touched)"
+                " OR t.receiver_id IN (SELECT account_id FROM _rw_touched))"
+            )
+            p |= {"pair_context": "", "daily_rows": "true"}
+        p["account_windows"] = windows_sql(nightly, p["from_dn"])
     # One transaction: a crash mid-build leaves the previous tables and their build record.
     with wh.transaction("rules:build"):
         if full:
             wh.run("rules:pair_first:clear", "DELETE FROM f_rule_pair_first")
-        else:
+        elif p["touched"]:
             wh.run(
                 "rules:incr:touched",
                 "CREATE OR REPLACE TEMP TABLE _rw_touched AS"
@@ -144,9 +156,12 @@ def ensure_rule_features(
                 " WHERE status = 'completed' AND ts >= ?",
                 [from_day, from_day],
             )
-            for table in ("f_rule_account_day", "f_rule_pair_day"):
+        if not full:
+            for table in TABLES.values():
+                day = "dn" if table == "f_rule_pair_kept" else "day"
+                value = int(p["from_dn"]) if day == "dn" else from_day
                 wh.run(
-                    f"rules:incr:clear:{table}", f"DELETE FROM {table} WHERE day >= ?", [from_day]
+                    f"rules:incr:clear:{table}", f"DELETE FROM {table} WHERE {day} >= ?", [value]
                 )
         run_sql_file(wh, SQL_PACKAGE, SQL_FILE, p)
         wh.drop("_rw_touched")

@@ -21,6 +21,15 @@
 --   {touched}: an incremental build reads only payments of accounts that paid or were paid
 --     from from_dn on (`_rw_touched`, made by the caller): only their rows are rewritten,
 --     and every window of theirs sees all their payments. A full build reads everything.
+--   {kept_into}: f_rule_pair_kept keeps every pair-day with its previous days (below): 'CREATE
+--     OR REPLACE TABLE f_rule_pair_kept AS' for a full build, 'INSERT INTO f_rule_pair_kept'
+--     for an incremental one (the caller deleted its days from from_dn on);
+--   {pair_context}: a nightly build of a few days reads only the payments of those days
+--     (data_from = from_dn) and takes the days before them from f_rule_pair_kept: '' or the
+--     UNION ALL of those kept rows. It then skips step 2 ({daily_rows} = false) and step 4
+--     reads the windows off the kept pair-days (sever.rules.windows, `kept` form).
+-- Previous days (prv*) are kept only within the longest window (30 days) and are NULL beyond:
+-- no window reads further, and a build that read from a later day gets the same values.
 
 -- 1. Payer -> payee per day, with the pair's previous and next day (overall and per filter).
 CREATE OR REPLACE TEMP TABLE _rw_pair AS
@@ -87,24 +96,31 @@ flagged AS (
     FROM agg a
     LEFT JOIN accounts p ON p.account_id = a.payer
     LEFT JOIN f_rule_pair_first pf ON pf.payer = a.payer AND pf.payee = a.payee
+),
+pair_days AS (
+    SELECT *, false AS ctx FROM flagged{pair_context}
 )
 SELECT
     f.*,
     f.minor AND f.n_gift_card > 0 AS minor_gc,
     least(first_value(f.dn) OVER pair, coalesce(f.known_first_dn, f.dn)) AS first_dn,
-    lag(f.dn) OVER pair AS prv,
+    CASE WHEN f.dn - lag(f.dn) OVER pair <= 30 THEN lag(f.dn) OVER pair END AS prv,
     lead(f.dn) OVER pair AS nxt,
-    max(f.dn) FILTER (WHERE f.minor) OVER before AS prv_minor,
+    CASE WHEN f.dn - max(f.dn) FILTER (WHERE f.minor) OVER before <= 30
+         THEN max(f.dn) FILTER (WHERE f.minor) OVER before END AS prv_minor,
     min(f.dn) FILTER (WHERE f.minor) OVER after AS nxt_minor,
-    max(f.dn) FILTER (WHERE f.minor AND f.n_gift_card > 0) OVER before AS prv_minor_gc,
+    CASE WHEN f.dn - max(f.dn) FILTER (WHERE f.minor AND f.n_gift_card > 0) OVER before <= 30
+         THEN max(f.dn) FILTER (WHERE f.minor AND f.n_gift_card > 0) OVER before END
+        AS prv_minor_gc,
     min(f.dn) FILTER (WHERE f.minor AND f.n_gift_card > 0) OVER after AS nxt_minor_gc,
-    max(f.dn) FILTER (WHERE f.small) OVER before AS prv_small,
+    CASE WHEN f.dn - max(f.dn) FILTER (WHERE f.small) OVER before <= 30
+         THEN max(f.dn) FILTER (WHERE f.small) OVER before END AS prv_small,
     min(f.dn) FILTER (WHERE f.small) OVER after AS nxt_small,
     sum(f.n) OVER pair3 AS n_72h,
     sum(f.usd) OVER pair3 AS usd_72h,
     sum(f.n_plea) OVER pair3 AS n_plea_72h,
     sum(f.n_night) OVER pair3 AS n_night_72h
-FROM flagged f
+FROM pair_days f
 WINDOW
     pair AS (PARTITION BY f.payer, f.payee ORDER BY f.dn),
     before AS (PARTITION BY f.payer, f.payee ORDER BY f.dn
@@ -113,6 +129,16 @@ WINDOW
               ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING),
     pair3 AS (PARTITION BY f.payer, f.payee ORDER BY f.dn
               RANGE BETWEEN 2 PRECEDING AND CURRENT ROW);
+
+-- 1b. The pair-days kept between builds, with their previous days (not the next ones: a
+-- later payment would change them).
+{kept_into}
+SELECT payer, payee, dn, n, usd, n_gift_card, n_gc_crypto, usd_gc_crypto, n_plea, n_night,
+       usd_abroad, usd_concern, usd_cashout, usd_fwd, n_small, n_small_night, n_small_innocuous,
+       first_usd, last_usd, max_usd, minor, small, escalating, minor_gc, first_dn,
+       prv, prv_minor, prv_minor_gc, prv_small
+FROM _rw_pair
+WHERE dn >= {from_dn} AND NOT ctx;
 
 -- 2. Daily aggregates per held account (not an external counterparty) as payee (in) and as
 -- payer (out), on the days it was active. Distinct counters over k days come as runs: a pair
@@ -144,7 +170,7 @@ i AS (
         count_if(minor_gc AND (prv_minor_gc IS NULL OR dn > prv_minor_gc + 3)) AS st_minor_gc_3,
         count_if(minor_gc AND (nxt_minor_gc IS NULL OR nxt_minor_gc > dn + 3)) AS en_minor_gc_3
     FROM _rw_pair
-    WHERE payee IN (SELECT account_id FROM held)
+    WHERE {daily_rows} AND payee IN (SELECT account_id FROM held)
     GROUP BY payee, dn
 ),
 o AS (
@@ -167,7 +193,7 @@ o AS (
         count_if(small AND (prv_small IS NULL OR dn > prv_small + 30)) AS st_small_30,
         count_if(small AND (nxt_small IS NULL OR nxt_small > dn + 30)) AS en_small_30
     FROM _rw_pair
-    WHERE payer IN (SELECT account_id FROM held)
+    WHERE {daily_rows} AND payer IN (SELECT account_id FROM held)
     GROUP BY payer, dn
 )
 SELECT
