@@ -139,7 +139,8 @@ def extract(wh: Warehouse, cfg: DetectionConfig) -> Candidates:
     )
     nodes = {
         r["account_id"]: r
-        for r in wh.records(
+        for r in _records(
+            wh,
             "graph:node_features",
             f"""
             WITH sig AS ({ACCOUNT_SIGNAL_SQL})
@@ -157,7 +158,7 @@ def extract(wh: Warehouse, cfg: DetectionConfig) -> Candidates:
             """,
         )
     }
-    edges = wh.records("graph:edge_rows", "SELECT * FROM g_edge")
+    edges = _records(wh, "graph:edge_rows", "SELECT * FROM g_edge")
     shared = [
         (a, b, s)
         for a, b, s in wh.rows(
@@ -168,3 +169,14 @@ def extract(wh: Warehouse, cfg: DetectionConfig) -> Candidates:
     ]
     seeds = {r[0]: r[1] for r in wh.rows("graph:seed_rows", "SELECT account_id, why FROM g_seed")}
     return Candidates(nodes, edges, shared, seeds)
+
+
+def _records(wh: Warehouse, step: str, sql: str) -> list[dict[str, Any]]:
+    """Rows as dicts, with counts as BIGINT: DuckDB sums counts as HUGEINT, and making a
+    Python int of each one took half the time of fetching the candidate graph."""
+    wide = [name for name, kind, *_ in wh.rows(f"{step}:types", f"DESCRIBE {sql}")
+            if kind == "HUGEINT"]  # fmt: skip
+    if wide:
+        casts = ", ".join(f'CAST("{c}" AS BIGINT) AS "{c}"' for c in wide)
+        sql = f"SELECT * REPLACE ({casts}) FROM ({sql})"
+    return wh.records(step, sql)
