@@ -29,7 +29,8 @@
 --     UNION ALL of those kept rows. It then skips step 2 ({daily_rows} = false) and step 4
 --     reads the windows off the kept pair-days (sever.rules.windows, `kept` form).
 -- Previous days (prv*) are kept only within the longest window (30 days) and are NULL beyond:
--- no window reads further, and a build that read from a later day gets the same values.
+-- no window reads further (one further back counts as none), and a build that read from a
+-- later day keeps the same values.
 
 -- 1. Payer -> payee per day, with the pair's previous and next day (overall and per filter).
 CREATE OR REPLACE TEMP TABLE _rw_pair AS
@@ -104,17 +105,13 @@ SELECT
     f.*,
     f.minor AND f.n_gift_card > 0 AS minor_gc,
     least(first_value(f.dn) OVER pair, coalesce(f.known_first_dn, f.dn)) AS first_dn,
-    CASE WHEN f.dn - lag(f.dn) OVER pair <= 30 THEN lag(f.dn) OVER pair END AS prv,
+    lag(f.dn) OVER pair AS prv,
     lead(f.dn) OVER pair AS nxt,
-    CASE WHEN f.dn - max(f.dn) FILTER (WHERE f.minor) OVER before <= 30
-         THEN max(f.dn) FILTER (WHERE f.minor) OVER before END AS prv_minor,
+    max(f.dn) FILTER (WHERE f.minor) OVER before AS prv_minor,
     min(f.dn) FILTER (WHERE f.minor) OVER after AS nxt_minor,
-    CASE WHEN f.dn - max(f.dn) FILTER (WHERE f.minor AND f.n_gift_card > 0) OVER before <= 30
-         THEN max(f.dn) FILTER (WHERE f.minor AND f.n_gift_card > 0) OVER before END
-        AS prv_minor_gc,
+    max(f.dn) FILTER (WHERE f.minor AND f.n_gift_card > 0) OVER before AS prv_minor_gc,
     min(f.dn) FILTER (WHERE f.minor AND f.n_gift_card > 0) OVER after AS nxt_minor_gc,
-    CASE WHEN f.dn - max(f.dn) FILTER (WHERE f.small) OVER before <= 30
-         THEN max(f.dn) FILTER (WHERE f.small) OVER before END AS prv_small,
+    max(f.dn) FILTER (WHERE f.small) OVER before AS prv_small,
     min(f.dn) FILTER (WHERE f.small) OVER after AS nxt_small,
     sum(f.n) OVER pair3 AS n_72h,
     sum(f.usd) OVER pair3 AS usd_72h,
@@ -136,7 +133,10 @@ WINDOW
 SELECT payer, payee, dn, n, usd, n_gift_card, n_gc_crypto, usd_gc_crypto, n_plea, n_night,
        usd_abroad, usd_concern, usd_cashout, usd_fwd, n_small, n_small_night, n_small_innocuous,
        first_usd, last_usd, max_usd, minor, small, escalating, minor_gc, first_dn,
-       prv, prv_minor, prv_minor_gc, prv_small
+       CASE WHEN dn - prv <= 30 THEN prv END AS prv,
+       CASE WHEN dn - prv_minor <= 30 THEN prv_minor END AS prv_minor,
+       CASE WHEN dn - prv_minor_gc <= 30 THEN prv_minor_gc END AS prv_minor_gc,
+       CASE WHEN dn - prv_small <= 30 THEN prv_small END AS prv_small
 FROM _rw_pair
 WHERE dn >= {from_dn} AND NOT ctx;
 
