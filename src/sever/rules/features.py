@@ -2,11 +2,13 @@
 
 Reads transactions, accounts, fx_rates (through `features/sql/05_rule_windows.sql`),
 account_scores and signal_hits; writes f_rule_account_day, f_rule_pair_day,
-f_rule_pair_first, f_rule_fx_seen, one `rule_feature_builds` row per build, and the
-temporary table `_rule_scores`. The tables cover all stored history. A nightly build
-rewrites only the days from the first one that new payments, fx rates or account changes
-touch, for the accounts active on those days only (reading their 30 days before it); a
-change of SQL or parameters, or payments removed (retention), bring a full build.
+f_rule_pair_kept, f_rule_pair_first, f_rule_fx_seen, one `rule_feature_builds` row per
+build, and the temporary table `_rule_scores`. The tables cover all stored history. An
+incremental build rewrites only the days from the first one that new payments, fx rates or
+account changes touch, for the accounts active on those days only: a nightly one (a few
+days) reads those days' payments and the kept pair-days before them, a longer one the
+accounts' payments from 30 days before. A change of SQL or parameters, or payments removed
+(retention), bring a full build.
 """
 
 from __future__ import annotations
