@@ -21,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from measure import BIN, ROOT, dataset_from_args, floor, run_measured
+from sever.ingest.load import load_label
 
 
 def _children_cpu() -> float:
@@ -37,7 +38,7 @@ def _files(report_dir: Path) -> list[dict]:
             "file": f["file_name"],
             "read": f["rows_read"],
             "loaded": f["loaded"],
-            "load": "one pass" if f["method"] == "direct" else f["method"],
+            "load": load_label(f["method"]),
         }
         for f in json.loads(report.read_text())["files"]
     ]

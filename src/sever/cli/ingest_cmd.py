@@ -11,6 +11,7 @@ from rich.table import Table
 
 from sever.cli.common import WarehouseOption, warehouse_from
 from sever.errors import ExitCode
+from sever.ingest.load import load_label
 
 # Wide when not on a terminal so file names and reasons are never cut in logs.
 out = Console(width=None if Console().is_terminal else 160)
@@ -33,8 +34,7 @@ def render(report) -> None:
             str(f.loaded),
             str(f.quarantined),
             str(f.duplicates),
-            # How it was loaded: in one pass (a clean file) or staged, row by row reasons.
-            "one pass" if f.method == "direct" else f.method,
+            load_label(f.method),
             status,
         )
     out.print(table)

@@ -39,6 +39,11 @@ class FileReport:
         return self.rows_read == self.loaded + self.quarantined + self.duplicates
 
 
+def load_label(method: str) -> str:
+    """How a file was loaded, in words: in one pass (a clean file) or staged."""
+    return "one pass" if method == "direct" else method
+
+
 def _on(keys: tuple[str, ...], a: str, b: str) -> str:
     return " AND ".join(f"{a}.{k} = {b}.{k}" for k in keys)
 

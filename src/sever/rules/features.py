@@ -28,8 +28,6 @@ from sever.sqlutil import lit, run_sql_file
 from sever.warehouse import Warehouse
 
 SQL_PACKAGE, SQL_FILE = "sever.features.sql", "05_rule_windows.sql"
-# The longest window (30 days): an incremental build reads this far back before its first day.
-WINDOW_DAYS = 30
 # The longest median (72 h): the days it reads before the first one written.
 MEDIAN_DAYS = 3
 # What a build writes, by the name of its parameter in the SQL file ({x_into}).
@@ -113,6 +111,7 @@ def ensure_rule_features(
     started = time.perf_counter()
     p = _params(cfg)
     full = from_day == "full"
+    nightly = False
     if full:
         p |= {"from_dn": "-2147483647", "data_from": "TIMESTAMP '0001-01-01 00:00:00'"}
         p["median_from"] = p["data_from"]
@@ -126,7 +125,7 @@ def ensure_rule_features(
         midnight = datetime.combine(from_day, datetime.min.time())
         p |= {
             "from_dn": str(first),
-            "data_from": lit(midnight - timedelta(days=WINDOW_DAYS)),
+            "data_from": lit(midnight - timedelta(days=windows.LONGEST)),
             "median_from": lit(midnight - timedelta(days=MEDIAN_DAYS - 1)),
         }
         p |= {f"{k}_into": f"INSERT INTO {t}" for k, t in TABLES.items()}
@@ -148,7 +147,7 @@ def ensure_rule_features(
     with wh.transaction("rules:build"):
         if full:
             wh.run("rules:pair_first:clear", "DELETE FROM f_rule_pair_first")
-        elif p["touched"]:
+        elif not nightly:
             wh.run(
                 "rules:incr:touched",
                 "CREATE OR REPLACE TEMP TABLE _rw_touched AS"

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 # Incremental builds writing fewer days than this use the kept pair-days.
 JOIN_MAX_DAYS = 7
-LONGEST = 30  # days: the longest window
+LONGEST = 30  # days: the longest window, and how far back a long incremental build reads
 
 
 @dataclass(frozen=True)
