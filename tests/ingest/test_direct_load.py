@@ -20,7 +20,7 @@ from sever.warehouse import open_warehouse
 SAMPLE = Path(__file__).parents[2] / "data_samples" / "small"
 LOADED = ("accounts", "account_identifiers", "transactions")
 # Columns that say when or by which run a row was stored: they differ between two runs.
-RUN_COLUMNS = {"run_id", "updated_at"}
+RUN_COLUMNS = {"run_id", "updated_at", "first_run_id", "quarantined_at"}
 
 
 def _ingest(wh_path: Path, data_dir: Path):
@@ -49,12 +49,25 @@ def _append(path: Path, *lines: str) -> None:
         fh.writelines(line + "\n" for line in lines)
 
 
-def _txn_line(txn_id: str, amount: str = "12.50", memo: str = "lunch", channel: str = "p2p") -> str:
+def _txn_line(
+    txn_id: str,
+    amount: str = "12.50",
+    memo: str = "lunch",
+    channel: str = "p2p",
+    **fields: str,
+) -> str:
     """A payment line in the sample's 13 columns, between two of its accounts."""
     sender, receiver = _two_accounts()
+    row = {
+        "ts": "2026-10-01T10:00:00Z",
+        "sender": sender,
+        "currency": "USD",
+        "status": "completed",
+        "country": "US",
+    } | fields
     return (
-        f"{txn_id},2026-10-01T10:00:00Z,{sender},{receiver},{amount},USD,{channel},completed,"
-        f"{memo},US,US,,"
+        f"{txn_id},{row['ts']},{row['sender']},{receiver},{amount},{row['currency']},{channel},"
+        f"{row['status']},{memo},{row['country']},US,,"
     )
 
 
@@ -94,26 +107,65 @@ def test_clean_delivery_loads_in_one_pass_as_the_staged_path_would(tmp_path, mon
         "signals": "staged",
         "transactions": "direct",
     }
-    monkeypatch.setattr(direct, "eligible", lambda src: False)
-    staged, staged_report = _ingest(tmp_path / "staged.duckdb", delivery)
-    assert {f.method for f in staged_report.files} == {"staged"}
-    assert report.totals() == staged_report.totals()
-    staged.close()
-    wh.run("attach", f"ATTACH '{tmp_path / 'staged.duckdb'}' AS staged (READ_ONLY)")
-    for table in LOADED:
-        cols = [c for (c,) in wh.rows("cols", f"SELECT name FROM pragma_table_info('{table}')")]
-        keep = ", ".join(c for c in cols if c not in RUN_COLUMNS)
-        one_way = f"SELECT {keep} FROM {table} EXCEPT ALL SELECT {keep} FROM staged.{table}"
-        other = f"SELECT {keep} FROM staged.{table} EXCEPT ALL SELECT {keep} FROM {table}"
-        assert wh.scalar("diff", f"SELECT count(*) FROM ({one_way})") == 0, table
-        assert wh.scalar("diff", f"SELECT count(*) FROM ({other})") == 0, table
-        assert wh.scalar("n", f"SELECT count(*) FROM {table}") > 0
+    _assert_staged_path_stores_the_same(wh, report, tmp_path, delivery, monkeypatch)
     dq = wh.rows(
         "dq",
         "SELECT count(*), count_if(NOT success), min(element_count) FROM dq_results"
         " WHERE table_name = 'transactions'",
     )[0]
     assert dq[0] > 10 and dq[1] == 0 and dq[2] == report.totals()["transactions"]["read"]
+    wh.close()
+
+
+def _assert_staged_path_stores_the_same(wh, report, tmp_path, delivery, monkeypatch) -> None:
+    """The delivery, ingested again with the one pass switched off, is stored alike."""
+    monkeypatch.setattr(direct, "eligible", lambda src: False)
+    staged, staged_report = _ingest(tmp_path / "staged.duckdb", delivery)
+    assert {f.method for f in staged_report.files} == {"staged"}
+    assert report.totals() == staged_report.totals()
+    staged.close()
+    wh.run("attach", f"ATTACH '{tmp_path / 'staged.duckdb'}' AS staged (READ_ONLY)")
+    for table in (*LOADED, "quarantine"):
+        cols = [c for (c,) in wh.rows("cols", f"SELECT name FROM pragma_table_info('{table}')")]
+        keep = ", ".join(c for c in cols if c not in RUN_COLUMNS)
+        one_way = f"SELECT {keep} FROM {table} EXCEPT ALL SELECT {keep} FROM staged.{table}"
+        other = f"SELECT {keep} FROM staged.{table} EXCEPT ALL SELECT {keep} FROM {table}"
+        assert wh.scalar("diff", f"SELECT count(*) FROM ({one_way})") == 0, table
+        assert wh.scalar("diff", f"SELECT count(*) FROM ({other})") == 0, table
+        if table != "quarantine":
+            assert wh.scalar("n", f"SELECT count(*) FROM {table}") > 0
+    wh.run("detach", "DETACH staged")
+
+
+@pytest.mark.parametrize(
+    ("case", "fields"),
+    [
+        # Values the staged path cleans (trims, folds case) or refuses; the one pass reads
+        # checked columns as they are, so each must still end up stored as staged stores it.
+        ("padded timestamp", {"ts": " 2026-10-01T10:00:00Z"}),
+        ("lower-case currency", {"currency": "usd"}),
+        ("upper-case status", {"status": "COMPLETED"}),
+        ("padded sender", {"sender": f" {_two_accounts()[0]} "}),
+        ("padded country", {"country": "US "}),
+        ("empty quoted status", {"status": '""'}),
+        ("timestamp without offset", {"ts": "2026-10-01T10:00:00"}),
+        ("day that does not exist", {"ts": "2026-02-30T10:00:00Z"}),
+        ("hour that does not exist", {"ts": "2026-10-01T25:00:00+02:00"}),
+        ("padded memo", {"memo": " lunch "}),
+        ("identifier first seen on a day that does not exist", {"seen": "2026-02-30T10:00:00Z"}),
+        ("identifier type in capitals", {"id_type": "EMAIL"}),
+    ],
+)
+def test_values_cleaning_would_change_are_stored_as_the_staged_path_stores_them(
+    tmp_path, monkeypatch, case, fields
+):
+    folder = _delivery(tmp_path, "accounts.csv", "account_identifiers.csv", "transactions.csv")
+    _append(folder / "transactions.csv", _txn_line("tx_odd_1", **fields))
+    id_type, seen = fields.pop("id_type", "email"), fields.pop("seen", "")
+    _append(folder / "account_identifiers.csv", f"{_two_accounts()[0]},{id_type},o@x.org,,{seen},")
+    wh, report = _ingest(tmp_path / "wh.duckdb", folder)
+    assert all(f.reconciles for f in report.files), case
+    _assert_staged_path_stores_the_same(wh, report, tmp_path, folder, monkeypatch)
     wh.close()
 
 

@@ -4,7 +4,9 @@ Reads a transactions, accounts or account_identifiers file (CSV or Parquet) and 
 warehouse table, inside the caller's transaction. Most deliveries are clean, and
 for them staging the text, checking it and inserting it (`readers`, `load`)
 reads and writes every row three times. Here the suite's row-level checks filter
-the rows as they are typed and inserted, and the attempt is given up
+the rows as they are typed and inserted, in forms at least as strict and cheaper:
+a column whose check pins its spelling is read uncleaned, and a timestamp is
+parsed by the insert's cast, which raises. The attempt is given up
 (`NotClean`, the caller rolls back and stages the file) unless every row of the
 file was loaded: no row failed a check, no CSV record spans lines, no key repeats
 within the file or matches a stored row. The staged path then finds, explains
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import duckdb
 
@@ -29,7 +32,15 @@ from sever.ingest.readers import (
     physical_lines,
 )
 from sever.ingest.suites import suite_for
-from sever.ingest.tables import REGION, REGION_JOIN, TableMap, clean_expr
+from sever.ingest.tables import (
+    REGION,
+    REGION_JOIN,
+    SELF_CHECKED,
+    TableMap,
+    as_read_expr,
+    clean_expr,
+    raising,
+)
 from sever.sqlutil import lit
 from sever.warehouse import Warehouse
 
@@ -55,9 +66,15 @@ def load(wh: Warehouse, tm: TableMap, src: SourceFile, run_id: str) -> FileRepor
         return _load(wh, tm, src, run_id)
     except SqlError as exc:
         # The strict reader refuses a malformed line (invalid input), a truncated Parquet
-        # file cannot be read (IO); a stored account id is a key clash (constraint).
+        # file cannot be read (IO); a stored account id is a key clash (constraint); a
+        # timestamp or date that matches its pattern may still not exist (conversion).
         # Anything else is a bug and is raised as it is.
-        refused = duckdb.InvalidInputException | duckdb.ConstraintException | duckdb.IOException
+        refused = (
+            duckdb.InvalidInputException
+            | duckdb.ConstraintException
+            | duckdb.IOException
+            | duckdb.ConversionException
+        )
         if not isinstance(exc.cause, refused):
             raise
         # The message may quote the line, so it is logged at debug level only.
@@ -70,12 +87,16 @@ def _load(wh: Warehouse, tm: TableMap, src: SourceFile, run_id: str) -> FileRepo
     present, relation = _relation(wh, tm, src)
     if not set(tm.spec.required) <= present:
         raise NotClean("required columns missing")
-    cleaned = ", ".join(clean_expr(c, c.name in present) for c in tm.spec.columns)
+    suite = suite_for(name)
+    as_read = _as_read(tm, suite)
+    cleaned = ", ".join(
+        (as_read_expr if c.name in as_read else clean_expr)(c, c.name in present)
+        for c in tm.spec.columns
+    )
     rows = f"(SELECT {cleaned} FROM {relation}) c"
     if _stored_keys(wh, tm, rows):
         raise NotClean("keys already stored (a re-delivery)")
-    suite = suite_for(name)
-    preds = dq_sql.row_predicates(suite, present, None)
+    preds = dq_sql.row_predicates(suite, present, None, one_pass=True)
     failing = " OR ".join(p for _, p in preds) or "false"
     ids = name == "account_identifiers"
     region, joins = (f", {REGION} AS region", REGION_JOIN) if ids else ("", "")
@@ -104,8 +125,25 @@ def _load(wh: Warehouse, tm: TableMap, src: SourceFile, run_id: str) -> FileRepo
     if _repeated_keys(wh, tm, src.path.name, run_id, against_stored=stored > 0):
         raise NotClean("keys repeat within the file or match stored rows")
     rep = FileReport(name, src.path.name, rows_read=loaded, loaded=loaded, method="direct")
-    rep.dq = dq_results(suite, [i for i, _ in preds], loaded, [0] * len(preds))
+    # Every row passed every check: the one pass's tighter forms imply the suite's.
+    evaluated = [i for i, _ in dq_sql.row_predicates(suite, present, None)]
+    rep.dq = dq_results(suite, evaluated, loaded, [0] * len(evaluated))
     return rep
+
+
+def _as_read(tm: TableMap, suite: dict[str, Any]) -> set[str]:
+    """Columns read without cleaning: checked against a pattern, a set or stored keys.
+
+    Every row must pass every check here, reported ones included, so a key with
+    spaces around it matches no stored (cleaned) key and sends the file to the
+    staged path.
+    """
+    referenced = {
+        e["kwargs"]["column"]
+        for e in suite["expectations"]
+        if e["type"] == "sever_expect_column_values_to_reference"
+    }
+    return {c.name for c in tm.spec.columns if c.kind in SELF_CHECKED} | referenced
 
 
 def _relation(wh: Warehouse, tm: TableMap, src: SourceFile) -> tuple[set[str], str]:
@@ -142,7 +180,7 @@ def _insert(wh: Warehouse, tm: TableMap, src: SourceFile, run_id: str) -> int:
         normalise_distinct(wh, "direct_src", "direct_ids", temporary=True, keep=keep)
         source = "direct_ids"
     cols = ", ".join(c for c, _ in tm.typed)
-    typed = ", ".join(f"{expr} AS {col}" for col, expr in tm.typed)
+    typed = ", ".join(f"{raising(expr)} AS {col}" for col, expr in tm.typed)
     extra_cols, extra_vals = provenance(name, src.path.name, run_id)
     return wh.scalar(
         f"ingest:{name}:direct_insert",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sever.ingest.suites import expectation_key
+from sever.ingest.suites import ISO_TS_OFFSET_RE, OFFSET_RE, expectation_key
 
 REASON_SEP = "chr(31)"  # unit separator: reasons are joined with it, never occurs in text
 
@@ -25,14 +25,25 @@ def _num(value: float) -> str:
     return repr(float(value))
 
 
-def predicate(exp: dict[str, Any], src: str = "c") -> str | None:
-    """SQL that is TRUE when the row is unexpected; None for table-level checks."""
+def predicate(exp: dict[str, Any], src: str = "c", *, one_pass: bool = False) -> str | None:
+    """SQL that is TRUE when the row is unexpected; None for table-level checks.
+
+    `one_pass`: the one-pass load's form, whose typing casts raise (`tables.raising`).
+    A timestamp or date is only matched against its pattern here, the offset within
+    the same pattern, and the cast that follows refuses a value that does not parse.
+    """
     etype, kw = exp["type"], exp["kwargs"]
     col = f"{src}.{kw['column']}" if "column" in kw else ""
     if etype == "expect_column_to_exist":
         return None
     if etype == "expect_column_values_to_not_be_null":
         return f"{col} IS NULL"
+    if one_pass and etype == "sever_expect_column_values_to_parse_as_timestamp":
+        return f"({col} IS NOT NULL AND NOT regexp_matches({col}, {_lit(ISO_TS_OFFSET_RE)}))"
+    if one_pass and etype == "sever_expect_column_values_to_parse_as_date":
+        return f"({col} IS NOT NULL AND NOT regexp_matches({col}, {_lit(kw['regex'])}))"
+    if one_pass and kw.get("regex") == OFFSET_RE:
+        return None  # within the pattern above
     if etype == "expect_column_values_to_match_regex":
         return f"({col} IS NOT NULL AND NOT regexp_matches({col}, {_lit(kw['regex'])}))"
     if etype == "expect_column_values_to_be_in_set":
@@ -73,13 +84,13 @@ def predicate(exp: dict[str, Any], src: str = "c") -> str | None:
 
 
 def row_predicates(
-    suite: dict[str, Any], present: set[str], deleting: str | None
+    suite: dict[str, Any], present: set[str], deleting: str | None, *, one_pass: bool = False
 ) -> list[tuple[int, str]]:
     """(index, predicate) for every row-level expectation whose column is present."""
     out = []
     for i, exp in enumerate(suite["expectations"]):
         col = exp["kwargs"].get("column")
-        pred = predicate(exp) if (col is None or col in present) else None
+        pred = predicate(exp, one_pass=one_pass) if (col is None or col in present) else None
         if pred is None:
             continue
         if deleting and exp["meta"].get("unless_deleting"):

@@ -26,6 +26,8 @@ ISO_TS_RE = (
     r"(Z|z|[+-][0-9]{2}(:?[0-9]{2})?)?$"
 )
 OFFSET_RE = r"(Z|z|[+-][0-9]{2}(:?[0-9]{2})?)$"
+# Both timestamp checks in one pattern (the offset no longer optional): the one-pass load's.
+ISO_TS_OFFSET_RE = ISO_TS_RE.removesuffix("?$") + "$"
 DATE_RE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 BOOL_VALUES = ("true", "false", "1", "0", "yes", "no")
 
