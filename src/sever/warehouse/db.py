@@ -66,6 +66,20 @@ class Warehouse:
             raise
         self.run(f"{step}:commit", "COMMIT")
 
+    def beside(self) -> Warehouse:
+        """A second connection to the same database, for work run beside this one's.
+
+        It has its own transactions and temporary tables and its own `timings`
+        (`merge_timings` adds them here); DuckDB runs both at once, in one process.
+        """
+        con = self.con.cursor()
+        con.execute("SET TimeZone = 'UTC'")
+        return Warehouse(con, self.path)
+
+    def merge_timings(self, other: Warehouse) -> None:
+        for step, seconds in other.timings.items():
+            self.timings[step] = self.timings.get(step, 0.0) + seconds
+
     def drop(self, *names: str) -> None:
         """Drop temporary or staging relations, whether they are tables or views."""
         for name in names:
