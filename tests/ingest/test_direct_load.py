@@ -137,6 +137,19 @@ def _assert_staged_path_stores_the_same(wh, report, tmp_path, delivery, monkeypa
     wh.run("detach", "DETACH staged")
 
 
+def test_identifiers_python_decides_are_stored_alike_however_many_rounds(tmp_path, monkeypatch):
+    from sever.ingest import direct_ids
+
+    monkeypatch.setattr(direct_ids, "CHUNK", 7)  # the sample leaves dozens open: many rounds
+    folder = _delivery(tmp_path, "accounts.csv", "account_identifiers.csv", "transactions.csv")
+    wh, report = _ingest(tmp_path / "wh.duckdb", folder)
+    assert _methods(report)["account_identifiers"] == "direct"
+    urls = wh.scalar("n", "SELECT count(*) FROM account_identifiers WHERE id_type = 'url'")
+    assert urls > 3 * direct_ids.CHUNK  # URLs are always Python's
+    _assert_staged_path_stores_the_same(wh, report, tmp_path, folder, monkeypatch)
+    wh.close()
+
+
 @pytest.mark.parametrize(
     ("case", "fields"),
     [

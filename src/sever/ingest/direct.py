@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 
 from sever.errors import SqlError
-from sever.ingest import dq_sql
+from sever.ingest import direct_ids, dq_sql
 from sever.ingest.load import FileReport, dq_results, provenance
 from sever.ingest.readers import (
     SourceFile,
@@ -48,8 +48,6 @@ log = logging.getLogger(__name__)
 
 TABLES = ("transactions", "accounts", "account_identifiers")
 PROBE_ROWS = 1000  # keys looked up before the attempt: a re-delivered file fails fast
-# What the normaliser reads of an identifier row; it passes the other columns through.
-_NORMALISED = ("id_type", "value", "platform")
 
 
 class NotClean(Exception):
@@ -172,21 +170,21 @@ def _stored_keys(wh: Warehouse, tm: TableMap, rows: str) -> bool:
 
 def _insert(wh: Warehouse, tm: TableMap, src: SourceFile, run_id: str) -> int:
     name = tm.spec.name
-    source = "direct_src"
-    if name == "account_identifiers":
-        from sever.normalize.batch import normalise_distinct
-
-        keep = tuple(c.name for c in tm.spec.columns if c.name not in _NORMALISED)
-        normalise_distinct(wh, "direct_src", "direct_ids", temporary=True, keep=keep)
-        source = "direct_ids"
     cols = ", ".join(c for c, _ in tm.typed)
     typed = ", ".join(f"{raising(expr)} AS {col}" for col, expr in tm.typed)
     extra_cols, extra_vals = provenance(name, src.path.name, run_id)
-    return wh.scalar(
-        f"ingest:{name}:direct_insert",
-        f"INSERT INTO {tm.target} ({cols}{extra_cols}) SELECT {cols}{extra_vals}"
-        f" FROM (SELECT {typed} FROM {source} c)",
-    )
+
+    def into(source: str, params: list | None = None) -> int:
+        return wh.scalar(
+            f"ingest:{name}:direct_insert",
+            f"INSERT INTO {tm.target} ({cols}{extra_cols}) SELECT {cols}{extra_vals}"
+            f" FROM (SELECT {typed} FROM {source} c)",
+            params,
+        )
+
+    if name == "account_identifiers":
+        return direct_ids.insert(wh, tm, into)
+    return into("direct_src")
 
 
 def _repeated_keys(

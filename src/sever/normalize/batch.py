@@ -98,6 +98,11 @@ def normalise_distinct(
     return {"rows": total, "fast_path": total - python, "python": python, "invalid": invalid}
 
 
+def decide(rows: list[tuple]) -> list[Normalised]:
+    """Python's results for (row id, id_type, value, region, platform) rows SQL left open."""
+    return [normalise_value(t, v or "", r, p) for _, t, v, r, p in rows]
+
+
 def _python_rows(wh: Warehouse, table: str) -> int:
     """Normalise the undecided rows of `table` in Python, chunk by chunk; return how many."""
     done = 0
@@ -107,7 +112,7 @@ def _python_rows(wh: Warehouse, table: str) -> int:
         f" CAST(platform AS VARCHAR) FROM {table}"
         f" WHERE value_norm IS NULL LIMIT {CHUNK}",
     ):
-        results = [normalise_value(t, v or "", r, p) for _, t, v, r, p in rows]
+        results = decide(rows)
         updated = wh.run(
             "normalise:write_back",
             f"""UPDATE {table} SET value_norm = u.value_norm, valid = u.valid, note = u.note
