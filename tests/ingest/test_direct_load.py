@@ -137,6 +137,38 @@ def _assert_staged_path_stores_the_same(wh, report, tmp_path, delivery, monkeypa
     wh.run("detach", "DETACH staged")
 
 
+def test_each_offset_spelling_gives_the_senders_offset_and_utc_time(tmp_path, monkeypatch):
+    # The offset drives "paid late at night" (payer's local hour): it must survive every
+    # spelling the contract allows, and both paths must store the same.
+    spellings = {
+        "2026-10-01T23:30:00+05:30": (330, "2026-10-01 18:00:00"),
+        "2026-10-01T23:30:00+0530": (330, "2026-10-01 18:00:00"),
+        "2026-10-01T01:15:00-08": (-480, "2026-10-01 09:15:00"),
+        "2026-10-01T01:15:00.5-09:30": (-570, "2026-10-01 10:45:00.5"),
+        "2026-10-01T01:15:00,25+01:00": (60, "2026-10-01 00:15:00.25"),
+        "2026-10-01 01:15Z": (0, "2026-10-01 01:15:00"),
+        "2026-10-01T01:15:00-00:00": (0, "2026-10-01 01:15:00"),
+    }
+    folder = _delivery(tmp_path, "accounts.csv", "account_identifiers.csv", "transactions.csv")
+    ids = {f"tx_tz_{i}": ts for i, ts in enumerate(spellings)}
+    _append(folder / "transactions.csv", *(_txn_line(t, ts=f'"{ts}"') for t, ts in ids.items()))
+    wh, report = _ingest(tmp_path / "wh.duckdb", folder)
+    assert _methods(report)["transactions"] == "direct"
+    stored = dict(
+        (t, (off, str(utc)))
+        for t, off, utc in wh.rows(
+            "tz",
+            "SELECT txn_id, ts_offset_minutes, ts FROM transactions WHERE txn_id LIKE 'tx_tz_%'",
+        )
+    )
+    for txn_id, text in ids.items():
+        offset, utc = spellings[text]
+        assert stored[txn_id][0] == offset, text
+        assert stored[txn_id][1].rstrip("0") == utc.rstrip("0"), text
+    _assert_staged_path_stores_the_same(wh, report, tmp_path, folder, monkeypatch)
+    wh.close()
+
+
 def test_identifiers_python_decides_are_stored_alike_however_many_rounds(tmp_path, monkeypatch):
     from sever.ingest import direct_ids
 
