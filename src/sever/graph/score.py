@@ -6,8 +6,10 @@ the time spent in NetworkX, for the run record.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import networkx as nx
@@ -19,32 +21,78 @@ from sever.graph.detectors import registry
 
 def components(c: Candidates, config: dict[str, Any]) -> Iterator[Component]:
     """The candidate components (ego networks within a giant one), one at a time."""
-    pay = nx.DiGraph()  # in bulk: a third faster than node by node on 500k payment edges
-    pay.add_nodes_from(c.nodes.items())
-    pay.add_edges_from((e["sender_id"], e["receiver_id"], e) for e in c.edges)
-    ties = nx.Graph()
-    ties.add_nodes_from(c.nodes)
+    # Plain adjacency dicts, not NetworkX graphs of the whole candidate set: building those
+    # (500k payment edges with their attributes) cost more than every detector together,
+    # and each component's graphs are made from these when it is scored.
+    paid: dict[str, dict[str, dict[str, Any]]] = {n: {} for n in c.nodes}
+    for e in c.edges:
+        paid[e["sender_id"]][e["receiver_id"]] = e
+    tied: dict[str, dict[str, list[str]]] = {n: {} for n in c.nodes}
     for a, b, shared in c.shared:
-        ties.add_edge(a, b, shared=list(shared))
-    # Who is tied to whom, either way: bare node pairs (copying the payment graph with its
-    # attributes to undirect it cost more than every detector together).
-    union = nx.Graph()
-    union.add_nodes_from(c.nodes)
-    union.add_edges_from((e["sender_id"], e["receiver_id"]) for e in c.edges)
-    union.add_edges_from(ties.edges())
+        tied[a][b] = tied[b][a] = list(shared)
+    near = {n: paid[n].keys() | tied[n].keys() for n in c.nodes}  # who is tied to whom, either way
+    for e in c.edges:
+        near[e["receiver_id"]].add(e["sender_id"])
     limit = config["candidates"]["max_component_nodes"]
-    for members in nx.connected_components(union):
+    parts = (c.nodes, paid, tied, config)
+    for members in _connected(near):
         if len(members) > limit:  # a giant component: score each seed's ego network instead
             for seed in (m for m in members if m in c.seeds):
-                yield _component(pay, ties, {seed, *union[seed]}, config)  # radius-1 ego network
+                yield _component(*parts, {seed, *near[seed]})  # radius-1 ego network
             continue
-        yield _component(pay, ties, members, config)
+        yield _component(*parts, members)
 
 
-def _component(pay: nx.DiGraph, ties: nx.Graph, nodes: set[str], config: dict[str, Any]):
+def _connected(near: dict[str, set[str]]) -> Iterator[set[str]]:
+    seen: set[str] = set()
+    for start in near:
+        if start in seen:
+            continue
+        members, frontier = {start}, [start]
+        while frontier:
+            for n in near[frontier.pop()]:
+                if n not in members:
+                    members.add(n)
+                    frontier.append(n)
+        seen |= members
+        yield members
+
+
+def _component(
+    nodes: dict[str, dict[str, Any]],
+    paid: dict[str, dict[str, dict[str, Any]]],
+    tied: dict[str, dict[str, list[str]]],
+    config: dict[str, Any],
+    members: set[str],
+) -> Component:
     # A graph of its own, made when it is scored and dropped after: detectors walk a filtered
     # view of the whole candidate graph about twice as slowly, and ego networks overlap.
-    return Component(pay.subgraph(nodes).copy(), ties.subgraph(nodes).copy(), config)
+    pay = nx.DiGraph()
+    pay.add_nodes_from((n, nodes[n]) for n in members)
+    pay.add_edges_from((u, v, e) for u in members for v, e in paid[u].items() if v in members)
+    ties = nx.Graph()
+    ties.add_nodes_from(members)
+    ties.add_edges_from(
+        (a, b, {"shared": s}) for a in members for b, s in tied[a].items() if b in members
+    )
+    return Component(pay, ties, config)
+
+
+@contextmanager
+def cycles_uncollected() -> Iterator[None]:
+    """Pause Python's cycle collector while candidate graphs are built and scored.
+
+    Millions of small dicts (edge attributes, adjacency) set it off again and again,
+    each time walking every object alive; none of them is garbage yet. The caller
+    collects once when it drops the graphs.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def score_all(c: Candidates, config: dict[str, Any]) -> tuple[dict[str, list[Finding]], float]:
@@ -61,13 +109,23 @@ def score_all(c: Candidates, config: dict[str, Any]) -> tuple[dict[str, list[Fin
 
 
 def _strongest(findings: dict[str, list[Finding]]) -> dict[str, list[Finding]]:
-    """One finding per account, detector and typology: overlapping ego networks see a node twice."""
+    """One finding per account, detector and typology: overlapping ego networks see a node twice.
+
+    Equal scores are settled by the evidence (the fuller, then by its sorted content),
+    never by which ego network came first: the output does not depend on set order.
+    """
     out: dict[str, list[Finding]] = {}
     for acct, fs in findings.items():
         best: dict[tuple[str, str], Finding] = {}
         for f in fs:
             key = (f.detector_id, f.typology)
-            if key not in best or f.score > best[key].score:
+            if key not in best or _rank(f) > _rank(best[key]):
                 best[key] = f
         out[acct] = list(best.values())
     return out
+
+
+def _rank(f: Finding) -> tuple:
+    # Scores summed in another order differ in the last bits: those count as equal.
+    score = round(f.score, 9)
+    return (score, len(f.evidence), len(f.related), sorted(f.evidence), sorted(f.related))

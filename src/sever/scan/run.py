@@ -58,7 +58,7 @@ def scan(
     from sever.features import build_features
     from sever.graph.candidates import extract
     from sever.graph.combine import combine, write_scores
-    from sever.graph.score import score_all
+    from sever.graph.score import cycles_uncollected, score_all
     from sever.ingest import run_ingest
     from sever.match import match_signals
     from sever.rules.engine import rules_stage, shadow_report
@@ -106,9 +106,10 @@ def scan(
     counts["ledger_in_window"] = wh.scalar("scan:ledger_n", "SELECT count(*) FROM f_ledger")
     done("features")
     stage("graph")
-    cand = extract(wh, cfg)
-    findings, nx_seconds = score_all(cand, config)
-    rows = combine(findings, cand, config)
+    with cycles_uncollected():
+        cand = extract(wh, cfg)
+        findings, nx_seconds = score_all(cand, config)
+        rows = combine(findings, cand, config)
     counts["candidates"] = {
         "seeds": len(cand.seeds),
         "nodes": len(cand.nodes),
