@@ -15,6 +15,7 @@ import networkx as nx
 from sever.config import load
 from sever.graph.candidates import Candidates
 from sever.graph.context import Finding
+from sever.graph.detectors.network_proximity import DENSE_MAX, pagerank
 from sever.graph.score import _strongest, components
 
 
@@ -87,3 +88,15 @@ def test_overlapping_findings_settle_the_same_whatever_the_order():
     assert len(kept) == 1  # as full as each other: settled by content, not by order
     for fs in ([partial, strong, fuller], [strong, fuller, partial]):
         assert _strongest({"c1": fs})["c1"] == [strong]
+
+
+def test_proximity_pagerank_equals_networkx_on_small_and_large_graphs():
+    rng = random.Random(11)
+    for n, p in ((2, 1.0), (5, 0.3), (15, 0.2), (40, 0.05), (DENSE_MAX + 30, 0.01)):
+        g = nx.gnp_random_graph(n, p, seed=rng.randrange(10**6))
+        g.add_node(n)  # an isolated node: dangling, its rank follows the personalisation
+        seeds = {v: rng.choice([0.5, 1.0]) for v in rng.sample(list(g), max(1, n // 5))}
+        want = nx.pagerank(g, alpha=0.85, personalization=seeds)
+        got = pagerank(g, 0.85, seeds)
+        assert got.keys() == want.keys()
+        assert all(abs(got[v] - want[v]) < 1e-12 for v in g), n
