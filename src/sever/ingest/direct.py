@@ -77,7 +77,7 @@ def load(wh: Warehouse, tm: TableMap, src: SourceFile, run_id: str) -> FileRepor
             raise
         # The message may quote the line, so it is logged at debug level only.
         log.debug("direct load of %s refused: %s", src.path.name, exc.cause)
-        raise NotClean("the reader or a table constraint refused a row") from exc
+        raise NotClean("the reader, a cast or a table constraint refused a row") from exc
 
 
 def _load(wh: Warehouse, tm: TableMap, src: SourceFile, run_id: str) -> FileReport:
