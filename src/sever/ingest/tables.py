@@ -20,6 +20,8 @@ from sever.ingest.spec import (
     TableSpec,
 )
 
+OFFSET_SUFFIX = r"(Z|z|[+-][0-9]{2}(:?[0-9]{2})?)$"
+
 
 def trimmed(c: str) -> str:
     """`trim(c)`, skipped where it cannot change anything (the common case).
@@ -80,21 +82,19 @@ def raising(typed: str) -> str:
     return typed.replace("TRY_CAST(", "CAST(")
 
 
-def ts(c: str) -> str:
+def _dotted(c: str) -> str:
     # A decimal comma is rare: replacing it only where present spares a copy of every value.
-    text = f"CASE WHEN contains({c}, ',') THEN replace({c}, ',', '.') ELSE {c} END"
-    return f"CAST(TRY_CAST({text} AS TIMESTAMPTZ) AS TIMESTAMP)"
+    return f"CASE WHEN contains({c}, ',') THEN replace({c}, ',', '.') ELSE {c} END"
+
+
+def ts(c: str) -> str:
+    return f"CAST(TRY_CAST({_dotted(c)} AS TIMESTAMPTZ) AS TIMESTAMP)"
 
 
 def offset_minutes(c: str) -> str:
     # Wall-clock time minus UTC time: the sender's offset, kept for "late night" features.
-    # Read from the text's suffix (Z, +hh, +hhmm, +hh:mm); its timestamp is checked apart.
-    suffix = f"regexp_extract({c}, '([+-])([0-9]{{2}}):?([0-9]{{2}})?$', ['sign', 'h', 'm'])"
-    minutes = (
-        "CASE WHEN o.sign = '' THEN 0 ELSE (CASE WHEN o.sign = '-' THEN -1 ELSE 1 END)"
-        " * (CAST(o.h AS INTEGER) * 60 + coalesce(CAST(nullif(o.m, '') AS INTEGER), 0)) END"
-    )
-    return f"CAST(list_transform([{suffix}], lambda o: {minutes})[1] AS SMALLINT)"
+    local = f"TRY_CAST(regexp_replace({_dotted(c)}, '{OFFSET_SUFFIX}', '') AS TIMESTAMP)"
+    return f"CAST(date_diff('minute', {ts(c)}, {local}) AS SMALLINT)"
 
 
 @dataclass(frozen=True)
