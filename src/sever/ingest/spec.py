@@ -129,7 +129,16 @@ TRANSACTIONS = TableSpec(
         C(name="ts", kind="timestamp", required=True),
         C(name="sender_id", kind="string", required=True),
         C(name="receiver_id", kind="string", required=True),
-        C(name="amount", kind="decimal", required=True, min_value=0, strict_min=True, places=2),
+        # DECIMAL(18, 2) holds 16 digits before the point; no payment comes near 10^15.
+        C(
+            name="amount",
+            kind="decimal",
+            required=True,
+            min_value=0,
+            strict_min=True,
+            max_value=1e15,
+            places=2,
+        ),
         C(name="currency", kind="currency", required=True),
         C(name="channel", kind="enum", required=True, values=CHANNELS),
         C(name="status", kind="enum", values=TXN_STATUSES, default="completed"),

@@ -73,6 +73,15 @@ def _column_expectations(spec: TableSpec, col: Column) -> list[dict[str, Any]]:
             )
             rng["meta"]["suppressed_by"] = [f"{name}:regex:{DECIMAL_RE}"]
             out.append(rng)
+        if col.max_value is not None:
+            top = _e(
+                "expect_column_values_to_be_between",
+                name,
+                f"{name}: must be at most {col.max_value:,.0f}",
+                max_value=col.max_value,
+            )
+            top["meta"]["suppressed_by"] = [f"{name}:regex:{DECIMAL_RE}"]
+            out.append(top)
     elif col.kind == "int":
         bounds = f"{col.min_value:g}-{col.max_value:g}"
         out.append(
