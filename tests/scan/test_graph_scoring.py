@@ -8,7 +8,11 @@ ego network happened to be scored first.
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
+from pathlib import Path
 
 import networkx as nx
 
@@ -22,7 +26,7 @@ from sever.graph.score import _strongest, components
 def _candidates(rng: random.Random, n: int = 60) -> Candidates:
     nodes = {f"a{i:02d}": {"kind": "individual", "payers": i % 7} for i in range(n)}
     names = list(nodes)
-    pairs = {tuple(rng.sample(names, 2)) for _ in range(3 * n)}
+    pairs = dict.fromkeys(tuple(rng.sample(names, 2)) for _ in range(3 * n))  # ordered, unique
     edges = [{"sender_id": u, "receiver_id": v, "usd": rng.random()} for u, v in pairs]
     shared = [(a, b, ["device_id"]) for a, b in (rng.sample(names, 2) for _ in range(n // 4))]
     seeds = {s: ["test"] for s in rng.sample(names, 8)}
@@ -100,3 +104,33 @@ def test_proximity_pagerank_equals_networkx_on_small_and_large_graphs():
         got = pagerank(g, 0.85, seeds)
         assert got.keys() == want.keys()
         assert all(abs(got[v] - want[v]) < 1e-12 for v in g), n
+
+
+_GRAPHS_IN_ORDER = """
+import random, sys
+sys.path.insert(0, {tests!r})
+from test_graph_scoring import _candidates
+from sever.config import load
+from sever.graph.score import components
+config = load().model_dump()
+config["candidates"]["max_component_nodes"] = 10
+for c in components(_candidates(random.Random(7)), config):
+    print(list(c.pay.nodes), list(c.pay.edges), list(c.ties.edges))
+"""
+
+
+def test_component_graphs_come_in_the_same_order_under_any_hash_seed():
+    # Detectors list evidence in graph order: an alert must read the same on every night,
+    # and Python orders sets of account ids differently in every process.
+    script = _GRAPHS_IN_ORDER.format(tests=str(Path(__file__).parent))
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1 and outputs.pop().count("\n") > 3

@@ -37,7 +37,7 @@ def components(c: Candidates, config: dict[str, Any]) -> Iterator[Component]:
     parts = (c.nodes, paid, tied, config)
     for members in _connected(near):
         if len(members) > limit:  # a giant component: score each seed's ego network instead
-            for seed in (m for m in members if m in c.seeds):
+            for seed in sorted(m for m in members if m in c.seeds):
                 yield _component(*parts, {seed, *near[seed]})  # radius-1 ego network
             continue
         yield _component(*parts, members)
@@ -67,13 +67,16 @@ def _component(
 ) -> Component:
     # A graph of its own, made when it is scored and dropped after: detectors walk a filtered
     # view of the whole candidate graph about twice as slowly, and ego networks overlap.
+    # In sorted order, not a set's: detectors list evidence in graph order, and an alert
+    # must read the same on every run.
+    order = sorted(members)
     pay = nx.DiGraph()
-    pay.add_nodes_from((n, nodes[n]) for n in members)
-    pay.add_edges_from((u, v, e) for u in members for v, e in paid[u].items() if v in members)
+    pay.add_nodes_from((n, nodes[n]) for n in order)
+    pay.add_edges_from((u, v, e) for u in order for v, e in paid[u].items() if v in members)
     ties = nx.Graph()
-    ties.add_nodes_from(members)
+    ties.add_nodes_from(order)
     ties.add_edges_from(
-        (a, b, {"shared": s}) for a in members for b, s in tied[a].items() if b in members
+        (a, b, {"shared": s}) for a in order for b, s in tied[a].items() if b in members
     )
     return Component(pay, ties, config)
 
