@@ -170,14 +170,14 @@ def test_each_offset_spelling_gives_the_senders_offset_and_utc_time(tmp_path, mo
 
 
 def test_identifiers_python_decides_are_stored_alike_however_many_rounds(tmp_path, monkeypatch):
-    from sever.ingest import direct_ids
+    from sever.normalize import batch
 
-    monkeypatch.setattr(direct_ids, "CHUNK", 7)  # the sample leaves dozens open: many rounds
+    monkeypatch.setattr(batch, "CHUNK", 7)  # the sample leaves dozens open: many rounds
     folder = _delivery(tmp_path, "accounts.csv", "account_identifiers.csv", "transactions.csv")
     wh, report = _ingest(tmp_path / "wh.duckdb", folder)
     assert _methods(report)["account_identifiers"] == "direct"
     urls = wh.scalar("n", "SELECT count(*) FROM account_identifiers WHERE id_type = 'url'")
-    assert urls > 3 * direct_ids.CHUNK  # URLs are always Python's
+    assert urls > 3 * batch.CHUNK  # URLs are always Python's
     _assert_staged_path_stores_the_same(wh, report, tmp_path, folder, monkeypatch)
     wh.close()
 

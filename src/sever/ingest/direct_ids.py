@@ -13,7 +13,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from sever.ingest.tables import TableMap
-from sever.normalize.batch import CHUNK, decide, fast_path_sql
+from sever.normalize.batch import decide, fast_path_sql, undecided
 from sever.warehouse import Warehouse
 
 # What the normaliser reads of an identifier row; it passes the other columns through.
@@ -28,7 +28,7 @@ def insert(wh: Warehouse, tm: TableMap, into: Callable[[str, list | None], int])
         "normalise:fast_path",
         f"CREATE OR REPLACE TEMP TABLE direct_ids AS {fast_path_sql('direct_src', keep)}",
     )
-    chunk = _undecided(wh, -1)
+    chunk = undecided(wh, "direct_ids", -1)
     with ThreadPoolExecutor(max_workers=1) as pool:
         deciding = pool.submit(decide, chunk)
         loaded = into("(SELECT * FROM direct_ids WHERE value_norm IS NOT NULL)", None)
@@ -40,17 +40,6 @@ def insert(wh: Warehouse, tm: TableMap, into: Callable[[str, list | None], int])
             " unnest(?::BOOLEAN[]) AS valid) u ON d.rowid = u.row_id)",
             [[r[0] for r in chunk], [n.value for n in results], [n.valid for n in results]],
         )
-        chunk = _undecided(wh, chunk[-1][0])
+        chunk = undecided(wh, "direct_ids", chunk[-1][0])
         results = decide(chunk)
     return loaded
-
-
-def _undecided(wh: Warehouse, after: int) -> list[tuple]:
-    """The next rows SQL left open, in row order: (rowid, id_type, value, region, platform)."""
-    return wh.rows(
-        "normalise:undecided",
-        "SELECT rowid, id_type, CAST(value AS VARCHAR), CAST(region AS VARCHAR),"
-        " CAST(platform AS VARCHAR) FROM direct_ids WHERE value_norm IS NULL AND rowid > ?"
-        f" ORDER BY rowid LIMIT {CHUNK}",
-        [after],
-    )

@@ -53,35 +53,39 @@ def _column_expectations(spec: TableSpec, col: Column) -> list[dict[str, Any]]:
                 regex=DECIMAL_RE,
             )
         )
+        bounds = []
         if col.places is not None:
             places_re = rf"^[+-]?[0-9]+(\.[0-9]{{1,{col.places}}})?$"
-            two = _e(
-                "expect_column_values_to_match_regex",
-                name,
-                f"{name}: more than {col.places} decimal places",
-                regex=places_re,
+            bounds.append(
+                _e(
+                    "expect_column_values_to_match_regex",
+                    name,
+                    f"{name}: more than {col.places} decimal places",
+                    regex=places_re,
+                )
             )
-            two["meta"]["suppressed_by"] = [f"{name}:regex:{DECIMAL_RE}"]
-            out.append(two)
         if col.min_value is not None:
-            rng = _e(
-                "expect_column_values_to_be_between",
-                name,
-                f"{name}: must be greater than {col.min_value:g}",
-                min_value=col.min_value,
-                strict_min=col.strict_min,
+            bounds.append(
+                _e(
+                    "expect_column_values_to_be_between",
+                    name,
+                    f"{name}: must be greater than {col.min_value:g}",
+                    min_value=col.min_value,
+                    strict_min=col.strict_min,
+                )
             )
-            rng["meta"]["suppressed_by"] = [f"{name}:regex:{DECIMAL_RE}"]
-            out.append(rng)
         if col.max_value is not None:
-            top = _e(
-                "expect_column_values_to_be_between",
-                name,
-                f"{name}: must be at most {col.max_value:,.0f}",
-                max_value=col.max_value,
+            bounds.append(
+                _e(
+                    "expect_column_values_to_be_between",
+                    name,
+                    f"{name}: must be at most {col.max_value:,.0f}",
+                    max_value=col.max_value,
+                )
             )
-            top["meta"]["suppressed_by"] = [f"{name}:regex:{DECIMAL_RE}"]
-            out.append(top)
+        for exp in bounds:  # said already when the value is no decimal number at all
+            exp["meta"]["suppressed_by"] = [f"{name}:regex:{DECIMAL_RE}"]
+        out += bounds
     elif col.kind == "int":
         bounds = f"{col.min_value:g}-{col.max_value:g}"
         out.append(

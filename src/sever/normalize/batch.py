@@ -106,12 +106,8 @@ def decide(rows: list[tuple]) -> list[Normalised]:
 def _python_rows(wh: Warehouse, table: str) -> int:
     """Normalise the undecided rows of `table` in Python, chunk by chunk; return how many."""
     done = 0
-    while rows := wh.rows(
-        "normalise:undecided",
-        "SELECT rowid, id_type, CAST(value AS VARCHAR), CAST(region AS VARCHAR),"
-        f" CAST(platform AS VARCHAR) FROM {table}"
-        f" WHERE value_norm IS NULL LIMIT {CHUNK}",
-    ):
+    rows = undecided(wh, table, -1)
+    while rows:
         results = decide(rows)
         updated = wh.run(
             "normalise:write_back",
@@ -126,7 +122,20 @@ def _python_rows(wh: Warehouse, table: str) -> int:
                 [r.note for r in results],
             ],
         ).fetchone()[0]
-        if updated != len(rows):  # a row left NULL would be fetched forever
+        if updated != len(rows):
             raise RuntimeError(f"normalise: wrote back {updated} of {len(rows)} rows")
         done += len(rows)
+        rows = undecided(wh, table, rows[-1][0])
     return done
+
+
+def undecided(wh: Warehouse, table: str, after: int) -> list[tuple]:
+    """The next `CHUNK` rows of `table` the fast paths left open, after row `after`, in row
+    order: (rowid, id_type, value, region, platform), what `decide` reads."""
+    return wh.rows(
+        "normalise:undecided",
+        "SELECT rowid, id_type, CAST(value AS VARCHAR), CAST(region AS VARCHAR),"
+        f" CAST(platform AS VARCHAR) FROM {table} WHERE value_norm IS NULL AND rowid > ?"
+        f" ORDER BY rowid LIMIT {CHUNK}",
+        [after],
+    )

@@ -112,13 +112,12 @@ def ensure_rule_features(
     p = _params(cfg)
     full = from_day == "full"
     nightly = False
+    # Every payment read, every account's daily rows kept; a nightly build says otherwise.
+    p |= {"touched": "", "pair_context": "", "daily_rows": "true"}
     if full:
         p |= {"from_dn": "-2147483647", "data_from": "TIMESTAMP '0001-01-01 00:00:00'"}
         p["median_from"] = p["data_from"]
-        p["touched"] = ""
         p |= {f"{k}_into": f"CREATE OR REPLACE TABLE {t} AS" for k, t in TABLES.items()}
-        p |= {"pair_context": "", "daily_rows": "true"}
-        p["account_windows"] = windows_sql(False, p["from_dn"])
     else:
         assert isinstance(from_day, date) and newest is not None  # a ledger to build from
         first = (from_day - date(1970, 1, 1)).days
@@ -134,15 +133,14 @@ def ensure_rule_features(
         # the accounts active on them, with their 30 days before.
         nightly = (newest.date() - from_day).days < windows.JOIN_MAX_DAYS
         if nightly:
-            p |= {"data_from": lit(midnight), "touched": "", "daily_rows": "false"}
+            p |= {"data_from": lit(midnight), "daily_rows": "false"}
             p["pair_context"] = pair_context(p["from_dn"])
         else:
             p["touched"] = (
                 " AND (t.sender_id IN (SELECT account_id FROM _rw_touched)"
                 " OR t.receiver_id IN (SELECT account_id FROM _rw_touched))"
             )
-            p |= {"pair_context": "", "daily_rows": "true"}
-        p["account_windows"] = windows_sql(nightly, p["from_dn"])
+    p["account_windows"] = windows_sql(nightly, p["from_dn"])
     # One transaction: a crash mid-build leaves the previous tables and their build record.
     with wh.transaction("rules:build"):
         if full:
