@@ -102,14 +102,20 @@ GROUP BY receiver_id;
 
 -- Dwell: for each outbound payment, hours since the latest inbound one before it.
 CREATE OR REPLACE TABLE f_dwell AS
-WITH ev AS (
-    SELECT receiver_id AS account_id, ts, amount_usd, 1 AS is_in FROM f_ledger
-    WHERE receiver_id IN (SELECT account_id FROM f_in WHERE payers >= {dwell_min_payers})
-    UNION ALL
+WITH fwd AS (
     -- Forwarding, not shopping: card and bank payments are not pass-through.
-    SELECT sender_id, ts, amount_usd, 0 FROM f_ledger
-    WHERE sender_id IN (SELECT account_id FROM f_in WHERE payers >= {dwell_min_payers})
-      AND channel NOT IN ('card', 'bank_transfer')
+    SELECT sender_id AS account_id, ts, amount_usd FROM f_ledger
+    WHERE channel NOT IN ('card', 'bank_transfer')
+      AND sender_id IN (SELECT account_id FROM f_in WHERE payers >= {dwell_min_payers})
+),
+ev AS (
+    -- Only accounts that forward have a dwell: the inbound payments of the others (most of
+    -- them) would be sorted for nothing.
+    SELECT receiver_id AS account_id, ts, amount_usd, 1 AS is_in FROM f_ledger
+    WHERE receiver_id IN (SELECT account_id FROM fwd)
+      AND receiver_id IN (SELECT account_id FROM f_in WHERE payers >= {dwell_min_payers})
+    UNION ALL
+    SELECT account_id, ts, amount_usd, 0 FROM fwd
 ),
 keyed AS (
     -- One sort serves both frames: microseconds times two, inbound first at the same instant.
