@@ -127,3 +127,26 @@ def test_disabled_and_empty_rule_folders_build_nothing(tmp_path: Path) -> None:
         assert not wh.table_exists("f_rule_account_day")
     finally:
         wh.close()
+
+
+def test_a_live_hit_in_a_scan_joins_the_detectors_row_and_leaves_the_others(world) -> None:
+    # The rules stage rewrites only the rows its hits change: the detectors' C1 row takes the
+    # rule in, every other detector row stays as written, one row per account and typology.
+    wh, result, rules_dir = world
+    governance.publish(wh, load_rule_file(rules_dir / f"{RULE}.yaml"), "analyst.lee")
+    governance.approve(wh, RULE, 1, "analyst.kim")
+    live = scan(wh, None, rules_dir.parent / "live", load(), as_of=AS_OF, rules_dir=rules_dir)
+    sql = (
+        "SELECT account_id, typology, role, score, detector_ids, rule_ids, txn_ids"
+        " FROM account_scores WHERE run_id = ? ORDER BY account_id, typology"
+    )
+    before = {(r["account_id"], r["typology"]): r for r in wh.records("t", sql, [result.run_id])}
+    after = {(r["account_id"], r["typology"]): r for r in wh.records("t", sql, [live.run_id])}
+    assert len(after) == len(wh.records("t", sql, [live.run_id])) == len(before) > 1
+    assert live.record["counts"]["scored_accounts"] == len(after)
+    key = ("C1", "financial_sextortion")
+    assert after[key]["detector_ids"] == before[key]["detector_ids"] != []
+    assert after[key]["rule_ids"] == [f"{RULE}@1"]
+    assert len(after[key]["txn_ids"]) >= 5
+    for k in set(before) - {key}:
+        assert after[k] == before[k]

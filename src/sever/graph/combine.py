@@ -94,9 +94,16 @@ def _row(acct, role, typology, score, chosen, node, config) -> dict[str, Any]:
     }
 
 
-def write_scores(wh: Warehouse, run_id: str, rows: list[dict[str, Any]]) -> int:
-    """Insert the rows; evidence span and amount come from the ledger in SQL."""
-    wh.run("combine:clear", "DELETE FROM account_scores WHERE run_id = ?", [run_id])
+def write_scores(
+    wh: Warehouse, run_id: str, rows: list[dict[str, Any]], *, replace_all: bool = True
+) -> int:
+    """Insert the rows; evidence span and amount come from the ledger in SQL.
+
+    They replace the run's rows, or with `replace_all=False` only its rows of the same
+    account and typology (what the rules stage changed), the others staying as written.
+    """
+    if replace_all:
+        wh.run("combine:clear", "DELETE FROM account_scores WHERE run_id = ?", [run_id])
     if not rows:
         return 0
     frame = pl.DataFrame(
@@ -118,6 +125,13 @@ def write_scores(wh: Warehouse, run_id: str, rows: list[dict[str, Any]]) -> int:
     )
     wh.con.register("scores_frame", frame.to_arrow())
     try:
+        if not replace_all:
+            wh.run(
+                "combine:clear_changed",
+                "DELETE FROM account_scores a USING scores_frame f WHERE a.run_id = ?"
+                " AND a.account_id = f.account_id AND a.typology = f.typology",
+                [run_id],
+            )
         # Evidence edges become the ledger's transactions here, in SQL, with their span and sum.
         wh.run(
             "combine:insert",

@@ -4,8 +4,8 @@ Reads rules/*.yaml, f_rule_account_day / f_rule_pair_day (built here when the le
 changed), account_scores and signal_hits (scores rules may use), rule_versions and
 rule_approvals; writes rule_hits and rule_evaluations for the run, and draft rows in
 rule_versions for unpublished versions it ran. `rule_scores` turns the live hits into
-rows shaped like the combiner's, which `merge_rule_rows` folds into the detectors' rows
-before `graph.combine.write_scores`. Shadow hits never leave rule_hits.
+rows shaped like the combiner's, which `merge_rule_rows` folds into the detectors' rows;
+`graph.combine.write_scores` rewrites the rows they changed. Shadow hits never leave rule_hits.
 """
 
 from __future__ import annotations
@@ -144,10 +144,13 @@ def rules_stage(
     """The scan's rules stage, after the detectors' rows are written for the run.
 
     Runs the rules over the scan's look-back days (so they may read this run's detector
-    scores), and returns the detectors' rows with the live rule rows folded in (write them
-    again with `write_scores`) and the counts for the run record.
+    scores); returns the rows the live rules changed (the detectors' rows with the rules'
+    folded in, and accounts only rules found: rewrite them with `write_scores`,
+    `replace_all=False`) and the counts for the run record.
     """
     counts = run_rules(wh, run_id, as_of, rules_dir, since=window_from, cfg=cfg)
     rule_rows = rule_scores(wh, run_id)
+    keys = {(r["account_id"], r["typology"]) for r in rule_rows}
     counts["scored_accounts"] = len(rule_rows)
-    return merge_rule_rows(detector_rows, rule_rows), counts
+    merged = merge_rule_rows(detector_rows, rule_rows)
+    return [r for r in merged if (r["account_id"], r["typology"]) in keys], counts

@@ -126,9 +126,11 @@ def scan(
     if rules_dir is not None:
         # Rules read this run's detector scores (written above), then join them.
         stage("rules")
-        rows, rules = rules_stage(wh, run_id, when, window_from, rules_dir, rows, cfg)
-        with wh.transaction("scan:rule_scores"):  # delete-then-insert of this run's scores
-            counts["scored_accounts"] = write_scores(wh, run_id, rows)
+        changed, rules = rules_stage(wh, run_id, when, window_from, rules_dir, rows, cfg)
+        with wh.transaction("scan:rule_scores"):  # delete-then-insert of the changed rows
+            write_scores(wh, run_id, changed, replace_all=False)
+        keys = {(r["account_id"], r["typology"]) for r in [*rows, *changed]}
+        counts["scored_accounts"] = len(keys)
         counts["rule_hits"] = {"live": rules["live_hits"], "shadow": rules["shadow_hits"]}
         done("rules")
     stage("alerts")
