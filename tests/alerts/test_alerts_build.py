@@ -99,6 +99,8 @@ def test_second_run_with_new_transactions_updates_the_open_alert(wh, score) -> N
     assert alert["reasons"] == ["fan-in from 7 first-time senders within 48h"]
     assert alert["first_seen"] == T0 and alert["last_seen"] == later
     assert alert["created_run_id"] == "r1" and alert["updated_run_id"] == "r2"
+    kept = ("created_at", "episode_start", "state", "subject_account_id", "typology")
+    assert [alert[k] for k in kept] == [first[k] for k in kept]
     assert [(h["run_id"], h["outcome"], h["n_txns"]) for h in alert["history"]] == [
         ("r1", "created", 2),
         ("r2", "updated", 3),

@@ -32,7 +32,8 @@ from sever.warehouse import Warehouse
 _LISTS = ("detector_ids", "rule_ids", "signal_ids", "related_account_ids", "txn_ids")
 _EVIDENCE = ("role", "score", "severity", "reasons", *_LISTS, "first_seen", "last_seen")
 _EVIDENCE += ("total_amount_usd", "restricted")
-_TEMPS = ("_alerts_incoming", "_alerts_plan", "_alerts_merged", "_alerts_new")
+_TEMPS = ("_alerts_incoming", "_alerts_plan", "_alerts_merged", "_alerts_changed")
+_TEMPS += ("_alerts_new",)
 
 
 def _sorted_set(expr: str) -> str:
@@ -100,13 +101,24 @@ FROM merged m
 JOIN alerts a USING (alert_id)
 """
 
-UPDATE_CHANGED = f"""
-UPDATE alerts AS a
-SET {", ".join(f"{c} = m.{c}" for c in _EVIDENCE)},
-    updated_run_id = $run_id, updated_at = $now, last_activity_at = $now
-FROM _alerts_merged m
-WHERE a.alert_id = m.alert_id AND m.changed
+# The changed alerts are deleted and inserted again with the merged evidence, not updated:
+# DuckDB rewrites a row whose list column is updated at a far higher cost (4.5 s against
+# 0.05 s for 4,000 of 17,000 alerts).
+_KEPT = ("alert_id", "subject_account_id", "typology", "state", "episode_start")
+_KEPT += ("previous_alert_id", "created_run_id", "created_at")
+CHANGED = f"""
+CREATE OR REPLACE TEMP TABLE _alerts_changed AS
+SELECT {", ".join(f"a.{c}" for c in _KEPT)}, {", ".join(f"m.{c}" for c in _EVIDENCE)},
+       $run_id AS updated_run_id, $now AS updated_at, $now AS last_activity_at
+FROM alerts a
+JOIN _alerts_merged m USING (alert_id)
+WHERE m.changed
 """
+_COLUMNS = ", ".join((*_KEPT, *_EVIDENCE, "updated_run_id", "updated_at", "last_activity_at"))
+REPLACE_CHANGED = (
+    "DELETE FROM alerts WHERE alert_id IN (SELECT alert_id FROM _alerts_changed)",
+    f"INSERT INTO alerts ({_COLUMNS}) SELECT {_COLUMNS} FROM _alerts_changed",
+)
 
 # A new episode after a finished alert starts at its first transaction past the
 # finished alert's evidence; without those transactions in the ledger, at last_seen.
@@ -225,7 +237,9 @@ def upsert_alerts(wh: Warehouse, run_id: str, min_score: float) -> dict[str, int
         wh.run("alerts:plan", PLAN, {"open_states": list(OPEN_STATES)})
         wh.run("alerts:merge", MERGE)
         wh.run("alerts:new", NEW)
-        wh.run("alerts:update_changed", UPDATE_CHANGED, {**params, "now": now})
+        wh.run("alerts:changed", CHANGED, {**params, "now": now})
+        for sql in REPLACE_CHANGED:
+            wh.run("alerts:replace_changed", sql)
         wh.run("alerts:insert_new", INSERT_NEW, {**params, "now": now})
         wh.run("alerts:history", HISTORY, {**params, "now": now})
         wh.run("alerts:audit", AUDIT, {**params, "now": now, "actor": SYSTEM_ACTOR})
