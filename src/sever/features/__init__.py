@@ -1,8 +1,9 @@
 """Features stage: windowed per-account and per-edge features, all in SQL.
 
 Reads transactions, accounts, account_identifiers and fx_rates; writes the
-tables f_ledger, f_party, f_edge, f_out, f_in, f_dwell and f_shared (f_ledger and
-f_shared are kept between scans where their inputs allow: `features.reuse`).
+tables f_ledger, f_party, f_edge, f_out, f_in and f_shared (f_ledger and f_shared are
+kept between scans where their inputs allow: `features.reuse`). f_dwell is written for
+the accounts the graph stage asks for (`features.dwell`).
 Nothing here pulls ledger rows into Python.
 """
 
@@ -35,7 +36,6 @@ def params(cfg: DetectionConfig, as_of: datetime, window_from: datetime) -> dict
         "thin_history": lit(int(f["sextortion_collector"]["thin_history_max_p2p"])),
         "escalation_ratio": lit(float(f["victim"]["escalation_ratio"])),
         "escalation_hours": lit(float(f["victim"]["max_span_hours"])),
-        "dwell_min_payers": lit(int(f["mule"]["min_payers"])),
         "shared_types": lit_list(cfg.shared_identifier_types),
         "shared_max": lit(cfg.shared_identifier_max_accounts),
     }

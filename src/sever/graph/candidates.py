@@ -1,7 +1,8 @@
 """Extract candidate subgraphs in SQL: seeds, their neighbourhood, and the edges among them.
 
-Reads f_in, f_out, f_dwell, f_edge, f_shared, f_party, f_ledger, signal_hits;
-writes g_seed, g_node, g_edge and returns them as Python structures (thousands of
+Reads f_in, f_out, f_edge, f_shared, f_party, f_ledger, signal_hits; writes f_dwell
+(`features.dwell`, for the accounts that could pass a gate reading it and for the
+candidates), g_seed, g_node, g_edge and returns them as Python structures (thousands of
 rows, never the ledger).
 """
 
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sever.config import DetectionConfig
+from sever.features.dwell import write_dwell
 from sever.match import ACCOUNT_SIGNAL_SQL
 from sever.sqlutil import lit, lit_list
 from sever.warehouse import Warehouse
@@ -24,12 +26,48 @@ class Candidates:
     seeds: dict[str, list[str]] = field(default_factory=dict)
 
 
+def _dwell_gates(cfg: DetectionConfig) -> dict[str, str]:
+    """The collector and unlinked-mule gates (over f_in i, f_out o, f_dwell d), and what
+    each asks of an account before its dwell is known (`*_could`)."""
+    col, mu = cfg.detectors["sextortion_collector"], cfg.detectors["mule"]
+    co = {k: float(v) for k, v in col["coercion"].items()}
+    shares = [
+        f"CAST(i.escalating_payers >= {lit(co['escalation'])} * i.payers AS INT)",
+        f"CAST(i.plea_payers >= {lit(co['plea'])} * i.payers AS INT)",
+        f"CAST(i.night_n >= {lit(co['night'])} * i.in_n AS INT)",
+    ]
+    passed = f"CAST(coalesce(d.out_fwd_24h, 0) >= {lit(co['pass_through'])} * i.in_usd AS INT)"
+    fan_in = f"i.payers >= {lit(int(col['min_payers']))}"
+    needed = int(col["min_coercion_indicators"])
+    mule = [
+        f"i.payers >= {lit(int(mu['unlinked_min_payers']))}",
+        f"least(i.in_usd, o.out_usd) >= {lit(float(mu['min_pass_through']))}"
+        " * greatest(i.in_usd, o.out_usd)",
+        "greatest(coalesce(o.out_abroad_usd, 0), coalesce(o.out_concern_usd, 0),"
+        f" coalesce(o.out_cashout_usd, 0)) >= {lit(float(mu['min_abroad_share']))} * o.out_usd",
+    ]
+    fast = f"d.median_dwell_h <= {lit(float(mu['unlinked_max_median_dwell_h']))}"
+    return {
+        "collector": f"{fan_in} AND ({' + '.join([*shares, passed])}) >= {lit(needed)}",
+        "collector_could": f"{fan_in} AND ({' + '.join(shares)}) >= {lit(needed - 1)}",
+        "mule": " AND ".join([*mule, fast]),
+        "mule_could": " AND ".join(mule),
+    }
+
+
 def extract(wh: Warehouse, cfg: DetectionConfig) -> Candidates:
     # Seeds pass a detector's own gate, so seeding never hides a finding and never adds noise.
-    col = cfg.detectors["sextortion_collector"]
-    mu, cc = cfg.detectors["mule"], cfg.detectors["csam_consumer"]
-    ir = cfg.detectors["identity_ring"]
-    co = {k: float(v) for k, v in col["coercion"].items()}
+    cc, ir = cfg.detectors["csam_consumer"], cfg.detectors["identity_ring"]
+    gate = _dwell_gates(cfg)
+    # Dwell first for the accounts that could pass a gate reading it, the candidates' later.
+    wh.run(
+        "graph:dwell_gated",
+        "CREATE OR REPLACE TEMP TABLE g_dwell_gated AS"
+        f" SELECT i.account_id FROM f_in i WHERE {gate['collector_could']}"
+        " UNION SELECT i.account_id FROM f_in i JOIN f_out o USING (account_id)"
+        f" WHERE {gate['mule_could']}",
+    )
+    write_dwell(wh, cfg, "SELECT account_id FROM g_dwell_gated", fresh=True)
     wh.run(
         "graph:seeds",
         f"""
@@ -39,24 +77,13 @@ def extract(wh: Warehouse, cfg: DetectionConfig) -> Candidates:
             UNION ALL
             -- The collector detector's own gate: fan-in and enough signs of coercion.
             SELECT i.account_id, 'collector' FROM f_in i LEFT JOIN f_dwell d USING (account_id)
-            WHERE i.payers >= {lit(int(col["min_payers"]))}
-              AND (CAST(i.escalating_payers >= {lit(co["escalation"])} * i.payers AS INT)
-                   + CAST(i.plea_payers >= {lit(co["plea"])} * i.payers AS INT)
-                   + CAST(i.night_n >= {lit(co["night"])} * i.in_n AS INT)
-                   + CAST(coalesce(d.out_fwd_24h, 0) >= {lit(co["pass_through"])} * i.in_usd AS INT)
-                  ) >= {lit(int(col["min_coercion_indicators"]))}
+            WHERE {gate["collector"]}
             UNION ALL
             -- The mule detector's gate for pass-through with no collector upstream (mules
             -- paid by collectors are their neighbours and join the graph through them).
             SELECT i.account_id, 'mule' FROM f_in i
             JOIN f_out o USING (account_id) JOIN f_dwell d USING (account_id)
-            WHERE i.payers >= {lit(int(mu["unlinked_min_payers"]))}
-              AND least(i.in_usd, o.out_usd)
-                  >= {lit(float(mu["min_pass_through"]))} * greatest(i.in_usd, o.out_usd)
-              AND d.median_dwell_h <= {lit(float(mu["unlinked_max_median_dwell_h"]))}
-              AND greatest(coalesce(o.out_abroad_usd, 0), coalesce(o.out_concern_usd, 0),
-                           coalesce(o.out_cashout_usd, 0))
-                  >= {lit(float(mu["min_abroad_share"]))} * o.out_usd
+            WHERE {gate["mule"]}
             UNION ALL
             -- The identity-ring detector's gate: new accounts sharing identifiers.
             SELECT s.a, 'identity_ring' FROM f_shared s
@@ -128,6 +155,7 @@ def extract(wh: Warehouse, cfg: DetectionConfig) -> Candidates:
             " LEFT JOIN g_degree d USING (account_id)"
             f" WHERE coalesce(d.degree, 0) <= {lit(cfg.candidates.max_degree)}",
         )
+    write_dwell(wh, cfg, "SELECT account_id FROM g_node", fresh=False)
     wh.run(
         "graph:edges",
         """

@@ -1,5 +1,5 @@
--- Per-account features as payee (inbound) and as payer (outbound), plus pass-through dwell.
--- Reads f_ledger, f_edge, f_party; writes f_in, f_out, f_dwell.
+-- Per-account features as payee (inbound) and as payer (outbound).
+-- Reads f_ledger, f_edge, f_party; writes f_in, f_out (dwell is features.dwell's, later).
 -- Distinct counts come from group-bys of their own: a single DISTINCT aggregate sends the
 -- whole group-by down DuckDB's slow path (about 4x slower on 10M payments).
 CREATE OR REPLACE TABLE f_out AS
@@ -99,43 +99,3 @@ SELECT
 FROM payer
 LEFT JOIN burst b USING (receiver_id)
 GROUP BY receiver_id;
-
--- Dwell: for each outbound payment, hours since the latest inbound one before it.
-CREATE OR REPLACE TABLE f_dwell AS
-WITH fwd AS (
-    -- Forwarding, not shopping: card and bank payments are not pass-through.
-    SELECT sender_id AS account_id, ts, amount_usd FROM f_ledger
-    WHERE channel NOT IN ('card', 'bank_transfer')
-      AND sender_id IN (SELECT account_id FROM f_in WHERE payers >= {dwell_min_payers})
-),
-ev AS (
-    -- Only accounts that forward have a dwell: the inbound payments of the others (most of
-    -- them) would be sorted for nothing.
-    SELECT receiver_id AS account_id, ts, amount_usd, 1 AS is_in FROM f_ledger
-    WHERE receiver_id IN (SELECT account_id FROM fwd)
-      AND receiver_id IN (SELECT account_id FROM f_in WHERE payers >= {dwell_min_payers})
-    UNION ALL
-    SELECT account_id, ts, amount_usd, 0 FROM fwd
-),
-keyed AS (
-    -- One sort serves both frames: microseconds times two, inbound first at the same instant.
-    SELECT *, epoch_us(ts) * 2 + (1 - is_in) AS k FROM ev
-),
-marked AS (
-    SELECT *,
-        max(CASE WHEN is_in = 1 THEN ts END) OVER (
-            PARTITION BY account_id ORDER BY k
-            ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS last_in,
-        -- Money that can have been passed on: what came in during the 24 h before, bounds
-        -- included (2 * 86,400,000,000 + 1 reaches an inbound payment exactly 24 h earlier).
-        sum(CASE WHEN is_in = 1 THEN amount_usd ELSE 0 END) OVER (
-            PARTITION BY account_id ORDER BY k
-            RANGE BETWEEN 172800000001 PRECEDING AND CURRENT ROW) AS in_24h
-    FROM keyed
-)
-SELECT account_id,
-       median(date_diff('second', last_in, ts) / 3600.0) AS median_dwell_h,
-       sum(least(amount_usd, in_24h)) AS out_fwd_24h
-FROM marked
-WHERE is_in = 0 AND last_in IS NOT NULL
-GROUP BY account_id;
