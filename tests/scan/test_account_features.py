@@ -9,7 +9,7 @@ import pytest
 
 from sever.config import load
 from sever.features import build_features
-from sever.features.dwell import write_dwell
+from sever.features.asked import write_for
 from sever.warehouse import Warehouse, open_warehouse
 
 T0 = datetime(2026, 10, 10, 12, 0, 0)
@@ -54,7 +54,7 @@ def test_pass_through_counts_money_that_arrived_within_the_24_hours_before(wh) -
     _pay(wh, "o1", T0, "m", "c", 500.0)
     _pay(wh, "o2", T0 + timedelta(hours=2), "m", "c", 10.0, channel="card")  # shopping
     build_features(wh, load(), T0 + day, T0 - timedelta(days=30))
-    write_dwell(wh, load(), "SELECT 'm' AS account_id", fresh=True)
+    write_for(wh, load(), "f_dwell", "SELECT 'm' AS account_id", fresh=True)
     dwell = _row(wh, "f_dwell", "m")
     assert dwell["out_fwd_24h"] == pytest.approx(65.0)  # 40 + 25, capped by nothing
     assert dwell["median_dwell_h"] == pytest.approx(0.0)  # the latest inbound: same instant

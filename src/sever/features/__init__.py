@@ -1,9 +1,9 @@
 """Features stage: windowed per-account and per-edge features, all in SQL.
 
 Reads transactions, accounts, account_identifiers and fx_rates; writes the
-tables f_ledger, f_party, f_edge, f_out, f_in and f_shared (f_ledger and f_shared are
-kept between scans where their inputs allow: `features.reuse`). f_dwell is written for
-the accounts the graph stage asks for (`features.dwell`).
+tables f_ledger, f_party, f_edge, f_out, f_fan_in and f_shared (f_ledger and f_shared
+are kept between scans where their inputs allow: `features.reuse`). f_in and f_dwell are
+written for the accounts the graph stage asks for (`features.asked`).
 Nothing here pulls ledger rows into Python.
 """
 
@@ -19,10 +19,13 @@ FILES = ("01_ledger.sql", "02_edges.sql", "03_accounts.sql", "04_shared.sql")
 
 
 def params(cfg: DetectionConfig, as_of: datetime, window_from: datetime) -> dict[str, str]:
+    """Every SQL file's parameters: the scan window and `detector_params`."""
+    return {"as_of": lit(as_of), "window_from": lit(window_from)} | detector_params(cfg)
+
+
+def detector_params(cfg: DetectionConfig) -> dict[str, str]:
     f = cfg.detectors
     return {
-        "as_of": lit(as_of),
-        "window_from": lit(window_from),
         "plea_regex": keyword_regex(cfg.plea_keywords),
         "innocuous_regex": keyword_regex(cfg.innocuous_memo_keywords),
         "night_start": lit(cfg.night_start_hour),
@@ -36,6 +39,7 @@ def params(cfg: DetectionConfig, as_of: datetime, window_from: datetime) -> dict
         "thin_history": lit(int(f["sextortion_collector"]["thin_history_max_p2p"])),
         "escalation_ratio": lit(float(f["victim"]["escalation_ratio"])),
         "escalation_hours": lit(float(f["victim"]["max_span_hours"])),
+        "dwell_min_payers": lit(int(f["mule"]["min_payers"])),
         "shared_types": lit_list(cfg.shared_identifier_types),
         "shared_max": lit(cfg.shared_identifier_max_accounts),
     }

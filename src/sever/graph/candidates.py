@@ -1,9 +1,9 @@
 """Extract candidate subgraphs in SQL: seeds, their neighbourhood, and the edges among them.
 
-Reads f_in, f_out, f_edge, f_shared, f_party, f_ledger, signal_hits; writes f_dwell
-(`features.dwell`, for the accounts that could pass a gate reading it and for the
-candidates), g_seed, g_node, g_edge and returns them as Python structures (thousands of
-rows, never the ledger).
+Reads f_fan_in, f_out, f_edge, f_shared, f_party, f_ledger, signal_hits; writes f_dwell
+(for the accounts that could pass a gate reading it, then for the candidates) and f_in (for
+the candidates) through `features.asked`, g_seed, g_node, g_edge, and returns them as Python
+structures (thousands of rows, never the ledger).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sever.config import DetectionConfig
-from sever.features.dwell import write_dwell
+from sever.features.asked import write_for
 from sever.match import ACCOUNT_SIGNAL_SQL
 from sever.sqlutil import lit, lit_list
 from sever.warehouse import Warehouse
@@ -27,7 +27,7 @@ class Candidates:
 
 
 def _dwell_gates(cfg: DetectionConfig) -> dict[str, str]:
-    """The collector and unlinked-mule gates (over f_in i, f_out o, f_dwell d), and what
+    """The collector and unlinked-mule gates (over f_fan_in i, f_out o, f_dwell d), and what
     each asks of an account before its dwell is known (`*_could`)."""
     col, mu = cfg.detectors["sextortion_collector"], cfg.detectors["mule"]
     co = {k: float(v) for k, v in col["coercion"].items()}
@@ -63,11 +63,11 @@ def extract(wh: Warehouse, cfg: DetectionConfig) -> Candidates:
     wh.run(
         "graph:dwell_gated",
         "CREATE OR REPLACE TEMP TABLE g_dwell_gated AS"
-        f" SELECT i.account_id FROM f_in i WHERE {gate['collector_could']}"
-        " UNION SELECT i.account_id FROM f_in i JOIN f_out o USING (account_id)"
+        f" SELECT i.account_id FROM f_fan_in i WHERE {gate['collector_could']}"
+        " UNION SELECT i.account_id FROM f_fan_in i JOIN f_out o USING (account_id)"
         f" WHERE {gate['mule_could']}",
     )
-    write_dwell(wh, cfg, "SELECT account_id FROM g_dwell_gated", fresh=True)
+    write_for(wh, cfg, "f_dwell", "SELECT account_id FROM g_dwell_gated", fresh=True)
     wh.run(
         "graph:seeds",
         f"""
@@ -76,12 +76,13 @@ def extract(wh: Warehouse, cfg: DetectionConfig) -> Candidates:
             SELECT account_id, 'signal' AS why FROM signal_hits
             UNION ALL
             -- The collector detector's own gate: fan-in and enough signs of coercion.
-            SELECT i.account_id, 'collector' FROM f_in i LEFT JOIN f_dwell d USING (account_id)
+            SELECT i.account_id, 'collector' FROM f_fan_in i
+            LEFT JOIN f_dwell d USING (account_id)
             WHERE {gate["collector"]}
             UNION ALL
             -- The mule detector's gate for pass-through with no collector upstream (mules
             -- paid by collectors are their neighbours and join the graph through them).
-            SELECT i.account_id, 'mule' FROM f_in i
+            SELECT i.account_id, 'mule' FROM f_fan_in i
             JOIN f_out o USING (account_id) JOIN f_dwell d USING (account_id)
             WHERE {gate["mule"]}
             UNION ALL
@@ -155,7 +156,8 @@ def extract(wh: Warehouse, cfg: DetectionConfig) -> Candidates:
             " LEFT JOIN g_degree d USING (account_id)"
             f" WHERE coalesce(d.degree, 0) <= {lit(cfg.candidates.max_degree)}",
         )
-    write_dwell(wh, cfg, "SELECT account_id FROM g_node", fresh=False)
+    write_for(wh, cfg, "f_in", "SELECT account_id FROM g_node", fresh=True)
+    write_for(wh, cfg, "f_dwell", "SELECT account_id FROM g_node", fresh=False)
     wh.run(
         "graph:edges",
         """

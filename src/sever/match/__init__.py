@@ -80,7 +80,7 @@ ACCOUNT_SIGNAL_SQL = """
            sum(n) AS n_signals,
            count(*) AS n_owners,
            bool_or(minor_perpetrator) AS restricted,
-           flatten(list(ids)) AS signal_ids,
+           flatten(list(ids ORDER BY owner)) AS signal_ids,
            mode(harm) AS harm
     FROM (
         SELECT account_id, owner, max(weight) AS owner_w, count(*) AS n,

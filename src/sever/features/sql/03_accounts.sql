@@ -1,5 +1,5 @@
 -- Per-account features as payee (inbound) and as payer (outbound).
--- Reads f_ledger, f_edge, f_party; writes f_in, f_out (dwell is features.dwell's, later).
+-- Reads f_ledger, f_edge, f_party; writes f_out and f_fan_in (f_in and f_dwell: features.asked).
 -- Distinct counts come from group-bys of their own: a single DISTINCT aggregate sends the
 -- whole group-by down DuckDB's slow path (about 4x slower on 10M payments).
 CREATE OR REPLACE TABLE f_out AS
@@ -56,46 +56,16 @@ FROM agg a
 LEFT JOIN receivers r ON r.sender_id = a.account_id
 LEFT JOIN small s ON s.sender_id = a.account_id;
 
-CREATE OR REPLACE TABLE f_in AS
-WITH payer AS (
-    SELECT e.*, p.age AS payer_age, coalesce(o.out_p2p_n, 0) - e.n_p2p AS payer_other_p2p,
-           -- Friends pay each other back; an extortionist never pays its victims.
-           back.sender_id IS NOT NULL AS reciprocal
-    FROM f_edge e
-    LEFT JOIN f_party p ON p.account_id = e.sender_id
-    LEFT JOIN f_out o ON o.account_id = e.sender_id
-    LEFT JOIN f_edge back ON back.sender_id = e.receiver_id AND back.receiver_id = e.sender_id
-),
-arrivals AS (
-    -- First-time payers arriving per day, summed over a rolling 72 h (3-day) window.
-    SELECT receiver_id, d, sum(n) OVER (PARTITION BY receiver_id ORDER BY d
-                                        RANGE BETWEEN INTERVAL 2 DAY PRECEDING AND CURRENT ROW) AS n3
-    FROM (SELECT receiver_id, CAST(first_ts AS DATE) AS d, count(*) AS n
-          FROM f_edge WHERE first_time GROUP BY receiver_id, CAST(first_ts AS DATE))
-),
-burst AS (SELECT receiver_id, max(n3) AS max_new_payers_72h FROM arrivals GROUP BY receiver_id)
+-- The payee side the graph stage's gates read, for every account (features.asked writes the
+-- rest, f_in, for the accounts it reads).
+CREATE OR REPLACE TABLE f_fan_in AS
 SELECT
     receiver_id AS account_id,
     count(*) AS payers,
     sum(n_txn) AS in_n,
     sum(usd) AS in_usd,
-    count_if(first_time) AS first_time_payers,
-    count_if(payer_age < {minor_age}) AS minor_payers,
-    count_if(payer_age < {young_age}) AS young_payers,
-    count_if(payer_age IS NOT NULL) AS aged_payers,
-    count_if(n_txn >= 2) AS repeat_payers,
-    count_if(reciprocal) AS reciprocal_payers,
     count_if(escalating) AS escalating_payers,
     count_if(n_plea > 0) AS plea_payers,
-    sum(n_plea) AS plea_n,
-    sum(n_night) AS night_n,
-    sum(n_gc_crypto) AS gc_crypto_n,
-    count_if(payer_other_p2p <= {thin_history}) AS thin_history_payers,
-    median(span_hours) FILTER (WHERE n_txn >= 2) AS median_repeat_span_h,
-    any_value(b.max_new_payers_72h) AS max_new_payers_72h,
-    stddev_pop(usd / n_txn) / nullif(avg(usd / n_txn), 0) AS payer_amount_cv,
-    min(first_ts) AS first_in_ts,
-    max(last_ts) AS last_in_ts
-FROM payer
-LEFT JOIN burst b USING (receiver_id)
+    sum(n_night) AS night_n
+FROM f_edge
 GROUP BY receiver_id;

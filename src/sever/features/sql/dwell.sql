@@ -1,13 +1,12 @@
 -- Dwell: for each outbound payment, hours since the latest inbound one before it.
--- Reads f_ledger, f_in; writes f_dwell for the accounts {dwell_accounts} (a query of
+-- Reads f_ledger, f_fan_in; writes f_dwell for the accounts {accounts} (a query of
 -- account_id) that receive from {dwell_min_payers} payers or more and forward money:
--- {dwell_into} is 'CREATE OR REPLACE TABLE f_dwell AS' or 'INSERT INTO f_dwell'.
--- Not in features.FILES: a sort of every account's payments is the costliest feature, and the
--- graph stage asks for the accounts it reads (features.dwell).
-{dwell_into}
+-- {into} is 'CREATE OR REPLACE TABLE f_dwell AS' or 'INSERT INTO f_dwell'.
+-- Not in features.FILES: features.asked runs it for the accounts the graph stage reads.
+{into}
 WITH acct AS (
-    SELECT account_id FROM ({dwell_accounts}) AS a
-    WHERE account_id IN (SELECT account_id FROM f_in WHERE payers >= {dwell_min_payers})
+    SELECT account_id FROM ({accounts}) AS a
+    WHERE account_id IN (SELECT account_id FROM f_fan_in WHERE payers >= {dwell_min_payers})
 ),
 fwd AS (
     -- Forwarding, not shopping: card and bank payments are not pass-through.
