@@ -48,7 +48,7 @@ NAMED = [
     ("03_accounts.sql", 2, "before"),  # features half-built
     ("graph:add", 1, "before"),  # candidate subgraph half-built
     ("rules:evaluation", 3, "before"),  # some rules evaluated
-    ("combine:insert", 2, "before"),  # rule scores: after the delete, before the insert
+    ("combine:insert", 1, "before"),  # detector scores: the run's rows about to be written
     ("alerts:insert_new", 1, "before"),  # alerts half-upserted inside their transaction
     ("alerts:upsert:commit", 1, "during"),  # mid-commit
     ("scan:finish", 1, "before"),  # alerts exported, scan record still open
