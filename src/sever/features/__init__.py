@@ -48,14 +48,18 @@ def detector_params(cfg: DetectionConfig) -> dict[str, str]:
 def build_features(
     wh: Warehouse, cfg: DetectionConfig, as_of: datetime, window_from: datetime
 ) -> dict[str, str]:
-    """Write every feature table; return how f_ledger and f_shared were brought up to date."""
-    from sever.features.reuse import build_ledger, build_shared
+    """Write every feature table; return how f_ledger, f_edge and f_shared were brought up
+    to date."""
+    from sever.features.reuse import build_edges, build_ledger, build_shared, ledger_state
 
     p = params(cfg, as_of, window_from)
     how = {}
+    state, slid_from = ledger_state(wh), None
     for name in FILES:
         if name == "01_ledger.sql":
-            how["f_ledger"] = build_ledger(wh, p, as_of, window_from)
+            how["f_ledger"], slid_from = build_ledger(wh, p, as_of, window_from, state)
+        elif name == "02_edges.sql":
+            how["f_edge"] = build_edges(wh, p, as_of, window_from, state, slid_from)
         elif name == "04_shared.sql":
             how["f_shared"] = build_shared(wh, p)
         else:

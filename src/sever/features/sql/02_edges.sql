@@ -1,6 +1,9 @@
 -- Per payer -> payee pair in the window: counts, amounts, timing, escalation.
--- Reads f_ledger, transactions (history before the window); writes f_edge.
-CREATE OR REPLACE TABLE f_edge AS
+-- Reads f_ledger, transactions (history before the window); writes f_edge: every pair
+-- ({edge_into} = CREATE OR REPLACE, {edge_pairs} empty) or, when the window slid, the pairs
+-- whose payments changed ({edge_into} = INSERT INTO, {edge_pairs} picks them; the caller
+-- deleted their rows: features.reuse).
+{edge_into}
 WITH e AS (
     SELECT
         sender_id, receiver_id,
@@ -19,13 +22,14 @@ WITH e AS (
         count_if(channel = 'card') AS n_card,
         max(receiver_country) AS receiver_country
     FROM f_ledger
+    WHERE true{edge_pairs}
     GROUP BY sender_id, receiver_id
 ),
 before AS (
     -- Pairs that already paid each other before the window: not first-time payers.
     SELECT DISTINCT t.sender_id, t.receiver_id
     FROM transactions t
-    WHERE t.ts <= {window_from} AND t.status = 'completed'
+    WHERE t.ts <= {window_from} AND t.status = 'completed'{edge_pairs}
 )
 SELECT
     e.*,
