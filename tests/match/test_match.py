@@ -112,3 +112,29 @@ def test_minor_perpetrator_signal_matches_but_marks_the_account_restricted(tmp_p
     )
     row = wh.records("t:acct", f"SELECT * FROM ({ACCOUNT_SIGNAL_SQL})")[0]
     assert row["restricted"] is True and row["signal_ids"] == ["mp"]
+
+
+def test_account_signal_summary_does_not_depend_on_the_order_hits_are_stored() -> None:
+    # Four owners' weights whose float product differs in the last bit by order, and two
+    # harms equally common: the summary (score, ids, harm) must read the same every run.
+    hits = [
+        ("a1", f"s{i}", "email", owner, harm, weight, False, None)
+        for i, (owner, harm, weight) in enumerate(
+            [
+                ("o1", "sextortion", 0.1),
+                ("o2", "csam", 0.7),
+                ("o3", "sextortion", 0.3),
+                ("o4", "csam", 0.9),
+            ]
+        )
+    ]
+    seen = set()
+    for order in (hits, hits[::-1], hits[1:] + hits[:1], hits[2:] + hits[:2]):
+        wh = open_warehouse(None, threads=1, memory_limit=None)
+        for h in order:
+            wh.run("t:hit", "INSERT INTO signal_hits VALUES (?, ?, ?, ?, ?, ?, ?, ?)", list(h))
+        row = wh.rows("t:sum", f"SELECT signal_score, signal_ids, harm FROM ({ACCOUNT_SIGNAL_SQL})")
+        seen.add((row[0][0], tuple(row[0][1]), row[0][2]))
+        wh.close()
+    assert len(seen) == 1, seen
+    assert next(iter(seen))[1] == ("s0", "s1", "s2", "s3")

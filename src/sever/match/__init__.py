@@ -74,18 +74,19 @@ def match_signals(wh: Warehouse, cfg: DetectionConfig, as_of: datetime) -> int:
 
 ACCOUNT_SIGNAL_SQL = """
     -- Noisy-or within an owner (its own signals are not independent: take its strongest),
-    -- then across owners (independent sources each add confidence).
+    -- then across owners (independent sources each add confidence). In a fixed order (owner,
+    -- harm): a float product and a tied mode must not change from run to run.
     SELECT account_id,
-           1 - product(1 - owner_w) AS signal_score,
+           1 - product(1 - owner_w ORDER BY owner) AS signal_score,
            sum(n) AS n_signals,
            count(*) AS n_owners,
            bool_or(minor_perpetrator) AS restricted,
            flatten(list(ids ORDER BY owner)) AS signal_ids,
-           mode(harm) AS harm
+           mode(harm ORDER BY harm) AS harm
     FROM (
         SELECT account_id, owner, max(weight) AS owner_w, count(*) AS n,
                bool_or(minor_perpetrator) AS minor_perpetrator,
-               list(signal_id ORDER BY signal_id) AS ids, mode(harm) AS harm
+               list(signal_id ORDER BY signal_id) AS ids, mode(harm ORDER BY harm) AS harm
         FROM signal_hits GROUP BY account_id, owner
     ) GROUP BY account_id
 """
