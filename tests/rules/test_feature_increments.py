@@ -5,7 +5,7 @@ included."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -22,6 +22,7 @@ def _tables(wh: Warehouse) -> dict[str, dict[tuple, dict]]:
     keys = {
         "f_rule_account_day": ("account_id", "day"),
         "f_rule_pair_day": ("payer", "payee", "day"),
+        "f_rule_pair_first": ("payer", "payee"),
     }
     return {
         table: {
@@ -111,6 +112,21 @@ def test_incremental_builds_equal_full_builds(
         build = ensure_rule_features(wh)
         assert build["mode"] == "incremental" and build["from_day"] == late_pay.ts.date()
         incremental = _tables(wh)
+        ensure_rule_features(wh, force=True)
+        assert not _differences(incremental, _tables(wh))
+        # A payment of that pair delivered late, before its first day: the pair is older.
+        first = wh.scalar(
+            "test:first", "SELECT first_dn FROM f_rule_pair_first WHERE payer = 'a3'"
+            " AND payee = 'a0'",
+        )  # fmt: skip
+        older = dataclasses.replace(
+            late_pay, txn_id="t9998", ts=datetime(1970, 1, 1) + timedelta(days=first - 3, hours=1)
+        )
+        _deliver(wh, tmp_path / "d6", fixed, [older], changed)
+        build = ensure_rule_features(wh)
+        assert build["mode"] == "incremental" and build["from_day"] == older.ts.date()
+        incremental = _tables(wh)
+        assert incremental["f_rule_pair_first"][("a3", "a0")]["first_dn"] == first - 3
         ensure_rule_features(wh, force=True)
         assert not _differences(incremental, _tables(wh))
         assert ensure_rule_features(wh)["mode"] == "none"  # nothing new: nothing built

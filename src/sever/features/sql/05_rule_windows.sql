@@ -356,17 +356,19 @@ FROM d
 JOIN accounts a ON a.account_id = d.account_id
 LEFT JOIN _rw_median m ON m.account_id = d.account_id AND m.dn = d.dn;
 
--- 5. Each pair's first day over all history, carried to the next build.
+-- 5. Each pair's first day over all history, carried to the next build: the pairs new to it
+-- are added, and a first day moved earlier (a late delivery) replaces the stored one; the
+-- other pairs' rows stay (rewriting them all cost more than the rest of a nightly build).
 CREATE OR REPLACE TEMP TABLE _rw_pair_first AS
-SELECT payer, payee, min(first_dn) AS first_dn
-FROM (
-    SELECT payer, payee, first_dn FROM f_rule_pair_first
-    UNION ALL
-    SELECT payer, payee, first_dn FROM _rw_pair
-) AS u
-GROUP BY payer, payee;
+SELECT n.payer, n.payee, n.first_dn, f.first_dn AS stored
+FROM (SELECT payer, payee, min(first_dn) AS first_dn FROM _rw_pair GROUP BY payer, payee) AS n
+LEFT JOIN f_rule_pair_first f ON f.payer = n.payer AND f.payee = n.payee;
 
-CREATE OR REPLACE TABLE f_rule_pair_first AS SELECT * FROM _rw_pair_first;
+DELETE FROM f_rule_pair_first
+WHERE (payer, payee) IN (SELECT payer, payee FROM _rw_pair_first WHERE first_dn < stored);
+
+INSERT INTO f_rule_pair_first
+SELECT payer, payee, first_dn FROM _rw_pair_first WHERE stored IS NULL OR first_dn < stored;
 
 -- 6. Per pair and day, for pair-scoped rules (payer or payee held by the institution).
 {pair_day_into}
@@ -391,7 +393,7 @@ SELECT
     -- The payee has paid the payer back, on or before that day: friends, not extortion.
     coalesce(r.first_dn <= p.dn, false) AS pair_reciprocal
 FROM _rw_pair p
-LEFT JOIN _rw_pair_first r ON r.payer = p.payee AND r.payee = p.payer
+LEFT JOIN f_rule_pair_first r ON r.payer = p.payee AND r.payee = p.payer
 WHERE p.dn >= {from_dn}
   AND (p.payer IN (SELECT account_id FROM held) OR p.payee IN (SELECT account_id FROM held));
 
