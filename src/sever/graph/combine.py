@@ -138,6 +138,8 @@ def write_scores(
                 [run_id],
             )
         # Evidence edges become the ledger's transactions here, in SQL, with their span and sum.
+        # The sum runs in the ledger's order: in the order threads happen to meet, its last
+        # digit changed from run to run, and a rerun 'updated' thousands of alerts for it.
         wh.run(
             "combine:insert",
             """
@@ -148,7 +150,7 @@ def write_scores(
             ev AS (
                 SELECT p.account_id, p.typology, list(l.txn_id ORDER BY l.ts, l.txn_id) AS txn_ids,
                        min(l.ts) AS first_seen, max(l.ts) AS last_seen,
-                       sum(l.amount_usd) AS total_usd
+                       sum(l.amount_usd ORDER BY l.ts, l.txn_id) AS total_usd
                 FROM pairs p JOIN f_ledger l ON l.sender_id = p.s AND l.receiver_id = p.r
                 GROUP BY p.account_id, p.typology
             )
