@@ -48,3 +48,15 @@ def test_candidates_are_those_the_tables_for_every_account_give(wh, monkeypatch)
         assert got.nodes[account] == loose, account
     assert any(n["median_dwell_h"] is not None for n in full.nodes.values())
     assert any(n["minor_payers"] for n in full.nodes.values())
+
+
+def test_degree_counts_every_edge_either_way(wh) -> None:
+    # Hubs are kept out of the expansion by degree: taken from the per-account counts, it must
+    # be each account's f_edge rows as payer and as payee.
+    candidates.extract(wh, load())
+    counted = (
+        "SELECT account_id, count(*) AS degree FROM (SELECT sender_id AS account_id FROM f_edge"
+        " UNION ALL SELECT receiver_id FROM f_edge) AS e GROUP BY account_id"
+    )
+    assert _count(wh, "g_degree") == _count(wh, f"({counted})") > 0
+    assert not wh.rows("t", f"SELECT account_id, degree FROM g_degree EXCEPT {counted}")

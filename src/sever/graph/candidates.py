@@ -109,9 +109,12 @@ def extract(wh: Warehouse, cfg: DetectionConfig) -> Candidates:
     )
     wh.run(
         "graph:degree",
-        "CREATE OR REPLACE TEMP TABLE g_degree AS SELECT account_id, sum(n) AS degree FROM ("
-        " SELECT sender_id AS account_id, count(*) AS n FROM f_edge GROUP BY 1 UNION ALL"
-        " SELECT receiver_id, count(*) FROM f_edge GROUP BY 1) GROUP BY account_id",
+        # Counted already: a payee's payers (f_fan_in) and a payer's payees (f_out) are its
+        # f_edge rows either way; grouping the 8M rows again cost a second per night.
+        "CREATE OR REPLACE TEMP TABLE g_degree AS"
+        " SELECT coalesce(i.account_id, o.account_id) AS account_id,"
+        " coalesce(i.payers, 0) + coalesce(o.out_receivers, 0) AS degree"
+        " FROM f_fan_in i FULL OUTER JOIN f_out o ON o.account_id = i.account_id",
     )
     # Purchases (card-only edges) are not money moving between people: they neither join
     # nor expand the candidate graph, which keeps merchants out of it.
